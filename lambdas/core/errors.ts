@@ -1,0 +1,136 @@
+/**
+ * Every error the rotator throws. One tree, one file (STYLE.md §4.1).
+ *
+ * Rules that hold for every class here:
+ * - messages name the field or the call and what was expected, never a secret, token or request body;
+ * - a foreign error (SDK, undici, zod) is kept as `cause`, never copied into the message.
+ */
+
+/** Base of every error this project throws. */
+export class RotatorError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A value failed validation: a secret document, an event, configuration. Names the field and what was expected. */
+export class ValidationError extends RotatorError {
+  /** Dotted path of the offending field, e.g. `alternateClientId`; `(root)` for the whole value. */
+  readonly field: string;
+  /** What was expected there, in words. */
+  readonly expected: string;
+
+  constructor(what: string, field: string, expected: string, options?: ErrorOptions) {
+    super(`${what}: field "${field}": expected ${expected}`, options);
+    this.field = field;
+    this.expected = expected;
+  }
+}
+
+/** A secret's JSON is not a valid secret document (DESIGN.md §1). */
+export class SecretDocumentError extends ValidationError {}
+
+/** The Lambda's environment configuration is missing or invalid (DESIGN.md §3 runtime contract). */
+export class ConfigurationError extends ValidationError {}
+
+/** An `environment` value that is not a known Genesys Cloud region. */
+export class UnknownRegionError extends SecretDocumentError {
+  constructor(environment: string, field = 'environment', options?: ErrorOptions) {
+    super('Unknown Genesys Cloud region', field, `one of the known region domains (got "${environment}")`, options);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Genesys Cloud
+// ---------------------------------------------------------------------------------------------
+
+/** Details of a failed Genesys Cloud HTTP exchange; never a body sent, a secret or a token. */
+export interface GenesysErrorDetails {
+  readonly method: string;
+  /** Path without query string, e.g. `/api/v2/oauth/clients/{id}/secret` with the real id. */
+  readonly path: string;
+  readonly status?: number;
+  /** Platform API error `code` (e.g. `missing.permissions`) or OAuth `error` (e.g. `invalid_client`). */
+  readonly code?: string;
+  /** `inin-correlation-id` response header (or `contextId`). */
+  readonly correlationId?: string;
+}
+
+/** Base of Genesys Cloud failures. */
+export class GenesysError extends RotatorError {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly correlationId: string | undefined;
+
+  constructor(message: string, details: GenesysErrorDetails, options?: ErrorOptions) {
+    const parts = [`${details.method} ${details.path}`];
+    if (details.status !== undefined) parts.push(`status ${details.status}`);
+    if (details.code !== undefined) parts.push(`code ${details.code}`);
+    if (details.correlationId !== undefined) parts.push(`correlation id ${details.correlationId}`);
+    super(`${message} (${parts.join(', ')})`, options);
+    this.method = details.method;
+    this.path = details.path;
+    this.status = details.status;
+    this.code = details.code;
+    this.correlationId = details.correlationId;
+  }
+}
+
+/** The Platform API answered with an error status not covered by a more specific class. */
+export class GenesysApiError extends GenesysError {}
+
+/** `/oauth/token` refused the credentials (`invalid_client`, `unauthorized_client`, ...). */
+export class GenesysAuthError extends GenesysError {}
+
+/** 403: the token lacks a permission (e.g. `oauth:client:edit` on the admin client). */
+export class GenesysPermissionError extends GenesysError {}
+
+/** 404 on a Genesys Cloud entity (OAuth client, integration credential). */
+export class GenesysNotFoundError extends GenesysError {}
+
+/** 429 persisted past the retry budget. */
+export class GenesysRateLimitError extends GenesysError {}
+
+/** Connection refused or dropped, DNS failure, or no answer within the timeout. */
+export class GenesysNetworkError extends GenesysError {}
+
+/** A response body did not match the documented shape. */
+export class GenesysResponseError extends GenesysError {}
+
+// ---------------------------------------------------------------------------------------------
+// AWS
+// ---------------------------------------------------------------------------------------------
+
+/** A Secrets Manager call failed. `awsErrorName` is the SDK's error name (e.g. `ResourceNotFoundException`). */
+export class SecretsManagerError extends RotatorError {
+  readonly operation: string;
+  readonly awsErrorName: string | undefined;
+
+  constructor(operation: string, secretId: string, awsErrorName: string | undefined, options?: ErrorOptions) {
+    super(`Secrets Manager ${operation} failed for ${secretId}${awsErrorName ? `: ${awsErrorName}` : ''}`, options);
+    this.operation = operation;
+    this.awsErrorName = awsErrorName;
+  }
+}
+
+/** EventBridge refused the rotated event (the step fails so that Secrets Manager retries it). */
+export class EventPublishError extends RotatorError {}
+
+// ---------------------------------------------------------------------------------------------
+// Rotation
+// ---------------------------------------------------------------------------------------------
+
+/** Base of failures of the rotation contract itself. */
+export class RotationError extends RotatorError {}
+
+/** A step guard refused the call: rotation disabled, token not a version, token not AWSPENDING. */
+export class RotationGuardError extends RotationError {}
+
+/** testSecret: the pending credentials did not prove themselves (no token, wrong client, wrong organization). */
+export class VerificationError extends RotationError {}
+
+/** The rotation would make a client regenerate its own secret, or otherwise break the admin-pair rules. */
+export class UnsafeRotationError extends RotationError {}

@@ -1,0 +1,6 @@
+// Lambda-like environment for every test file. Tests that need other values set them locally.
+process.env.AWS_REGION ??= 'us-east-1';
+process.env.AWS_ACCESS_KEY_ID ??= 'AKIDLOCALTEST';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'local-test-secret-access-key';
+process.env.POWERTOOLS_DEV ??= 'false';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
