@@ -37,10 +37,16 @@ const documentSchema = z
     }
   });
 
-type ParsedDocument = z.infer<typeof documentSchema>;
-
-/** A validated secret document. Extra keys are preserved as-is. */
-export type SecretDocument = Omit<ParsedDocument, 'environment'> & { environment: GenesysEnvironment } & Record<string, unknown>;
+/** A validated secret document. Extra keys (users' metadata) are preserved as-is. */
+export interface SecretDocument {
+  readonly environment: GenesysEnvironment;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly strategy: Strategy;
+  readonly alternateClientId?: string | undefined;
+  readonly adminSecretId?: string | undefined;
+  readonly [userField: string]: unknown;
+}
 
 /** The admin pair: an alternating document without adminSecretId. */
 export type CredentialPair = { readonly clientId: string; readonly clientSecret: string };
@@ -84,7 +90,7 @@ export function validateSecretDocument(value: unknown, label = 'secret'): Secret
   if (!isGenesysEnvironment(doc.environment)) {
     throw new UnknownRegionError(doc.environment);
   }
-  return doc as SecretDocument;
+  return { ...doc, environment: doc.environment };
 }
 
 /** Serialize for SecretString. Key order: known fields first, then the user's own fields. */
