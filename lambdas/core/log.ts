@@ -19,3 +19,21 @@ export const silentLog: Log = {
   warn: () => undefined,
   error: () => undefined,
 };
+
+/** The shape of Powertools Logger that `fromPowertools` needs (kept structural so core does not import it). */
+interface PowertoolsLike {
+  debug(message: string, ...extra: Record<string, unknown>[]): void;
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+/** Adapt a Powertools Logger (or anything shaped like it) to `Log`. */
+export function fromPowertools(logger: PowertoolsLike): Log {
+  return {
+    debug: (message, attributes) => { if (attributes) logger.debug(message, attributes); else logger.debug(message); },
+    info: (message, attributes) => { if (attributes) logger.info(message, attributes); else logger.info(message); },
+    warn: (message, attributes) => { if (attributes) logger.warn(message, attributes); else logger.warn(message); },
+    error: (message, attributes) => { if (attributes) logger.error(message, attributes); else logger.error(message); },
+  };
+}

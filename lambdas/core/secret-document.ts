@@ -2,7 +2,7 @@
  * The secret document (DESIGN.md §1): the JSON in each managed secret's SecretString.
  * Unknown fields are kept through every rotation, so users can add metadata.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SecretDocumentError, UnknownRegionError } from './errors';
 import { GENESYS_ENVIRONMENTS, isGenesysEnvironment, type GenesysEnvironment } from './regions';
 

@@ -1,0 +1,116 @@
+/**
+ * The Secrets Manager calls the rotator makes, with SDK failures turned into `SecretsManagerError`
+ * where they happen (STYLE.md §4.2). "Not found" is an answer here, not an error, where callers need it.
+ */
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  UntagResourceCommand,
+  UpdateSecretVersionStageCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerError } from '../errors';
+
+export const AWSCURRENT = 'AWSCURRENT';
+export const AWSPENDING = 'AWSPENDING';
+export const AWSPREVIOUS = 'AWSPREVIOUS';
+
+export interface SecretMetadata {
+  readonly arn: string;
+  readonly name: string;
+  readonly rotationEnabled: boolean;
+  /** Version id → its staging labels. */
+  readonly versionIdsToStages: Readonly<Record<string, readonly string[]>>;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface SecretValue {
+  readonly versionId: string;
+  readonly secretString: string | undefined;
+  readonly stages: readonly string[];
+}
+
+function wrap(operation: string, secretId: string, error: unknown): SecretsManagerError {
+  const name = error instanceof Error ? error.name : undefined;
+  return new SecretsManagerError(operation, secretId, name, { cause: error });
+}
+
+export class SecretsStore {
+  constructor(private readonly client: SecretsManagerClient) {}
+
+  async describe(secretId: string): Promise<SecretMetadata> {
+    try {
+      const out = await this.client.send(new DescribeSecretCommand({ SecretId: secretId }));
+      const tags: Record<string, string> = {};
+      for (const tag of out.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
+      return {
+        arn: out.ARN ?? secretId,
+        name: out.Name ?? secretId,
+        rotationEnabled: out.RotationEnabled === true,
+        versionIdsToStages: out.VersionIdsToStages ?? {},
+        tags,
+      };
+    } catch (error) {
+      throw wrap('DescribeSecret', secretId, error);
+    }
+  }
+
+  /** The value at a version and/or stage; `undefined` when Secrets Manager has none there. */
+  async findValue(secretId: string, selector: { versionId?: string; stage?: string }): Promise<SecretValue | undefined> {
+    try {
+      const out = await this.client.send(
+        new GetSecretValueCommand({ SecretId: secretId, VersionId: selector.versionId, VersionStage: selector.stage }),
+      );
+      return { versionId: out.VersionId ?? '', secretString: out.SecretString, stages: out.VersionStages ?? [] };
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return undefined;
+      throw wrap('GetSecretValue', secretId, error);
+    }
+  }
+
+  /** Like `findValue`, but a missing value is an error. */
+  async getValue(secretId: string, selector: { versionId?: string; stage?: string }): Promise<SecretValue> {
+    const value = await this.findValue(secretId, selector);
+    if (value === undefined) {
+      const where = [selector.versionId && `version ${selector.versionId}`, selector.stage && `stage ${selector.stage}`].filter(Boolean).join(', ');
+      throw new SecretsManagerError('GetSecretValue', `${secretId} (${where || AWSCURRENT})`, 'ResourceNotFoundException');
+    }
+    return value;
+  }
+
+  /** Store a value under `token`, staged AWSPENDING (createSecret). */
+  async putPending(secretId: string, token: string, secretString: string): Promise<void> {
+    try {
+      await this.client.send(
+        new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: token, SecretString: secretString, VersionStages: [AWSPENDING] }),
+      );
+    } catch (error) {
+      throw wrap('PutSecretValue', secretId, error);
+    }
+  }
+
+  async updateStage(secretId: string, stage: string, move: { moveToVersionId?: string; removeFromVersionId?: string }): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateSecretVersionStageCommand({
+          SecretId: secretId,
+          VersionStage: stage,
+          MoveToVersionId: move.moveToVersionId,
+          RemoveFromVersionId: move.removeFromVersionId,
+        }),
+      );
+    } catch (error) {
+      throw wrap('UpdateSecretVersionStage', secretId, error);
+    }
+  }
+
+  async untag(secretId: string, keys: readonly string[]): Promise<void> {
+    try {
+      await this.client.send(new UntagResourceCommand({ SecretId: secretId, TagKeys: [...keys] }));
+    } catch (error) {
+      throw wrap('UntagResource', secretId, error);
+    }
+  }
+}

@@ -1,0 +1,358 @@
+/**
+ * The rotation engine: Secrets Manager's four steps (DESIGN.md §3) behind one guard.
+ *
+ * Every step may be called again after a crash or a timeout, so each one first looks at what is
+ * already done: createSecret skips a pending version that has a value, finishSecret on a version
+ * that is already AWSCURRENT only repeats the tail (remove AWSPENDING, revoke, publish, untag).
+ */
+import { GenesysAuthError, RotationGuardError, SecretDocumentError, VerificationError } from '../errors';
+import type { RotatedEventPublisher } from '../aws/event-publisher';
+import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, type SecretMetadata, type SecretsStore } from '../aws/secrets-store';
+import type { AccessToken, ClientCredentials, GenesysApi } from '../genesys/types';
+import type { Log } from '../log';
+import { describeDocument, describeError } from '../redaction';
+import type { GenesysEnvironment } from '../regions';
+import { parseSecretDocument, serializeSecretDocument, type SecretDocument } from '../secret-document';
+import type { AdminTokenCache } from './admin-tokens';
+import { assertSafeRegenerate, planCreate, planRevocation, type AdminSource } from './plan';
+
+export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
+export type RotationStep = (typeof ROTATION_STEPS)[number];
+
+export interface RotationRequest {
+  readonly secretId: string;
+  readonly token: string;
+  readonly step: RotationStep;
+}
+
+/** Tags the rotator reads on a managed secret. */
+export const TAGS = {
+  /** Set by an admin (CLI `emergency`) to make the next rotation revoke the credentials it replaces. */
+  emergency: 'genesys-rotator:emergency',
+  /** Optional read-only API path testSecret calls with the new credentials, e.g. `/api/v2/users/me`... */
+  verifyPath: 'genesys-rotator:verify-path',
+  managed: 'genesys-rotator:managed',
+  maxRotationDays: 'genesys-rotator:max-rotation-days',
+} as const;
+
+export interface PropagationPolicy {
+  /** Keep asking for a token with the new credentials this long while Genesys answers invalid_client. */
+  readonly maxWaitMs: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_PROPAGATION: PropagationPolicy = { maxWaitMs: 30_000, initialDelayMs: 250, maxDelayMs: 4_000 };
+
+export interface RotationEngineDeps {
+  readonly store: SecretsStore;
+  readonly genesys: (environment: GenesysEnvironment) => GenesysApi;
+  readonly publisher: RotatedEventPublisher;
+  readonly adminTokens: AdminTokenCache;
+  readonly log: Log;
+  readonly now?: () => Date;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly propagation?: PropagationPolicy;
+}
+
+/** What a step did, for logs, the CLI and tests. */
+export type StepOutcome =
+  | { readonly step: RotationStep; readonly result: 'already-current' | 'already-created' | 'nothing-to-do' }
+  | { readonly step: 'createSecret'; readonly result: 'created'; readonly targetClientId: string }
+  | { readonly step: 'testSecret'; readonly result: 'verified'; readonly clientId: string; readonly organizationId: string; readonly attempts: number }
+  | { readonly step: 'finishSecret'; readonly result: 'finished' | 'republished'; readonly clientId: string; readonly revokedClientId?: string; readonly emergency: boolean };
+
+interface VersionedDocument {
+  readonly doc: SecretDocument;
+  readonly versionId: string;
+}
+
+interface AdminAccess {
+  readonly cacheKey: string;
+  readonly credentials: ClientCredentials;
+  readonly organizationEnvironment: GenesysEnvironment;
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class RotationEngine {
+  private readonly now: () => Date;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly propagation: PropagationPolicy;
+
+  constructor(private readonly deps: RotationEngineDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.sleep = deps.sleep ?? realSleep;
+    this.propagation = deps.propagation ?? DEFAULT_PROPAGATION;
+  }
+
+  /** Run one step. Throws on any failure (Secrets Manager then retries the step). */
+  async run(request: RotationRequest): Promise<StepOutcome> {
+    const { secretId, token, step } = request;
+    const meta = await this.deps.store.describe(secretId);
+    const stages = this.guard(meta, token);
+    const context = { secretArn: meta.arn, versionId: token, step };
+
+    if (stages.includes(AWSCURRENT)) {
+      if (step !== 'finishSecret') {
+        this.deps.log.info('Version is already AWSCURRENT; nothing to do', context);
+        return { step, result: 'already-current' };
+      }
+      // A retried finishSecret after the label moved: finish the tail again (at-least-once event).
+      return await this.finishTail(meta, token, stages, 'republished');
+    }
+
+    switch (step) {
+      case 'createSecret':
+        return await this.createSecret(meta, token);
+      case 'setSecret':
+        // Genesys Cloud already holds the new secret: it generated it in createSecret.
+        this.deps.log.info('setSecret: Genesys Cloud generated the secret in createSecret; no call needed', context);
+        return { step, result: 'nothing-to-do' };
+      case 'testSecret':
+        return await this.testSecret(meta, token);
+      case 'finishSecret':
+        return await this.finishSecret(meta, token);
+    }
+  }
+
+  /** Guards of every step (STYLE.md §4.5). Returns the token's staging labels. */
+  private guard(meta: SecretMetadata, token: string): readonly string[] {
+    if (!meta.rotationEnabled) {
+      throw new RotationGuardError(`Secret ${meta.arn} is not enabled for rotation`);
+    }
+    const stages = meta.versionIdsToStages[token];
+    if (stages === undefined) {
+      throw new RotationGuardError(`Secret version ${token} has no stage for rotation of secret ${meta.arn}`);
+    }
+    if (!stages.includes(AWSCURRENT) && !stages.includes(AWSPENDING)) {
+      throw new RotationGuardError(`Secret version ${token} is not set as AWSPENDING for rotation of secret ${meta.arn}`);
+    }
+    return stages;
+  }
+
+  private async createSecret(meta: SecretMetadata, token: string): Promise<StepOutcome> {
+    const log = this.deps.log;
+    const pending = await this.deps.store.findValue(meta.arn, { versionId: token, stage: AWSPENDING });
+    if (pending?.secretString !== undefined) {
+      log.info('createSecret: pending version already has a value; nothing to do', { secretArn: meta.arn, versionId: token });
+      return { step: 'createSecret', result: 'already-created' };
+    }
+
+    // Validate everything before the first Genesys call: bad input changes nothing.
+    const { doc: current, versionId: currentVersionId } = await this.readDocument(meta.arn, AWSCURRENT);
+    const plan = planCreate(current);
+    const admin = await this.adminAccess(meta.arn, currentVersionId, current, plan.admin);
+    assertSafeRegenerate(plan.targetClientId, admin.pair, plan.admin.kind === 'self-pair');
+
+    const genesys = this.deps.genesys(current.environment);
+    log.info('createSecret: regenerating client secret', {
+      secretArn: meta.arn,
+      versionId: token,
+      strategy: current.strategy,
+      targetClientId: plan.targetClientId,
+      adminClientId: admin.credentials.clientId,
+    });
+    const regenerated = await this.withAdminToken(admin, genesys, (adminToken) => genesys.regenerateSecret(adminToken, plan.targetClientId));
+    // From here the target's previous secret is dead: the new value must reach Secrets Manager
+    // before anything else. If this put fails, the retried step regenerates again (harmless).
+    await this.deps.store.putPending(meta.arn, token, serializeSecretDocument(plan.pendingDocument(regenerated.secret)));
+    log.info('createSecret: stored new secret as AWSPENDING', { secretArn: meta.arn, versionId: token, clientId: plan.targetClientId });
+    return { step: 'createSecret', result: 'created', targetClientId: plan.targetClientId };
+  }
+
+  private async testSecret(meta: SecretMetadata, token: string): Promise<StepOutcome> {
+    const { doc: pending } = await this.readDocument(meta.arn, AWSPENDING, token);
+    const { doc: current, versionId: currentVersionId } = await this.readDocument(meta.arn, AWSCURRENT);
+    const admin = await this.adminAccess(meta.arn, currentVersionId, current, planCreate(current).admin);
+    const genesys = this.deps.genesys(pending.environment);
+
+    const expectedOrganizationId = await this.withAdminOrg(admin, genesys);
+    const { token: pendingToken, attempts } = await this.tokenAfterPropagation(genesys, pending, meta.arn, token);
+    const info = await genesys.getTokenInfo(pendingToken);
+    if (info.oauthClientId !== pending.clientId) {
+      throw new VerificationError(`testSecret: token of secret ${meta.arn} belongs to client ${info.oauthClientId}, expected ${pending.clientId}`);
+    }
+    if (info.organizationId !== expectedOrganizationId) {
+      throw new VerificationError(
+        `testSecret: client ${pending.clientId} of secret ${meta.arn} belongs to organization ${info.organizationId}, expected the admin's organization ${expectedOrganizationId}`,
+      );
+    }
+    const verifyPath = meta.tags[TAGS.verifyPath];
+    if (verifyPath !== undefined && verifyPath !== '') {
+      const status = await genesys.probe(pendingToken, verifyPath);
+      this.deps.log.info('testSecret: verify path answered', { secretArn: meta.arn, versionId: token, verifyPath, status });
+    }
+    this.deps.log.info('testSecret: new credentials verified', {
+      secretArn: meta.arn,
+      versionId: token,
+      clientId: pending.clientId,
+      organizationId: info.organizationId,
+      attempts,
+    });
+    return { step: 'testSecret', result: 'verified', clientId: pending.clientId, organizationId: info.organizationId, attempts };
+  }
+
+  private async finishSecret(meta: SecretMetadata, token: string): Promise<StepOutcome> {
+    const currentVersionId = Object.entries(meta.versionIdsToStages).find(([, labels]) => labels.includes(AWSCURRENT))?.[0];
+    // Moving AWSCURRENT also moves AWSPREVIOUS to the version it leaves (Secrets Manager does that).
+    await this.deps.store.updateStage(meta.arn, AWSCURRENT, {
+      moveToVersionId: token,
+      ...(currentVersionId !== undefined ? { removeFromVersionId: currentVersionId } : {}),
+    });
+    this.deps.log.info('finishSecret: moved AWSCURRENT', { secretArn: meta.arn, versionId: token, previousVersionId: currentVersionId });
+    return await this.finishTail(meta, token, [AWSCURRENT, AWSPENDING], 'finished');
+  }
+
+  /**
+   * Everything after the AWSCURRENT move, safe to repeat: drop AWSPENDING, revoke on emergency,
+   * publish, then clear the emergency tag (last, so a crash before it repeats the revoke and event).
+   */
+  private async finishTail(meta: SecretMetadata, token: string, stages: readonly string[], result: 'finished' | 'republished'): Promise<StepOutcome> {
+    const log = this.deps.log;
+    if (stages.includes(AWSPENDING)) {
+      await this.deps.store.updateStage(meta.arn, AWSPENDING, { removeFromVersionId: token });
+    }
+    const { doc: current } = await this.readDocument(meta.arn, AWSCURRENT, token);
+    const emergency = Object.hasOwn(meta.tags, TAGS.emergency);
+
+    let revokedClientId: string | undefined;
+    if (emergency) {
+      revokedClientId = await this.revokePrevious(meta, token, current);
+    }
+
+    await this.deps.publisher.publish({
+      secretArn: meta.arn,
+      versionId: token,
+      clientId: current.clientId,
+      environment: current.environment,
+      strategy: current.strategy,
+      emergency,
+      rotatedAt: this.now().toISOString(),
+    });
+    log.info('finishSecret: published rotated event', { secretArn: meta.arn, versionId: token, clientId: current.clientId, emergency, result });
+
+    if (emergency) {
+      await this.deps.store.untag(meta.arn, [TAGS.emergency]);
+      log.warn('finishSecret: emergency rotation complete', { secretArn: meta.arn, versionId: token, revokedClientId: revokedClientId ?? 'none (single: regenerate revoked it)' });
+    }
+    return {
+      step: 'finishSecret',
+      result,
+      clientId: current.clientId,
+      emergency,
+      ...(revokedClientId !== undefined ? { revokedClientId } : {}),
+    };
+  }
+
+  /** Emergency: regenerate and discard the secret of the client that was current before this rotation. */
+  private async revokePrevious(meta: SecretMetadata, currentVersionId: string, current: SecretDocument): Promise<string | undefined> {
+    const previousValue = await this.deps.store.findValue(meta.arn, { stage: AWSPREVIOUS });
+    const previous = previousValue?.secretString === undefined ? undefined : parseSecretDocument(previousValue.secretString, `${meta.arn} (AWSPREVIOUS)`);
+    const revoke = planRevocation(previous, current);
+    if (revoke === undefined) return undefined;
+    // For the admin pair, the new current client revokes the old one: never a client its own secret.
+    const source: AdminSource = current.adminSecretId === undefined ? { kind: 'self-pair' } : { kind: 'admin-secret', secretId: current.adminSecretId };
+    const admin = await this.adminAccess(meta.arn, currentVersionId, current, source);
+    assertSafeRegenerate(revoke, admin.pair, source.kind === 'self-pair');
+    const genesys = this.deps.genesys(current.environment);
+    // The response holds a secret nobody must know: it is dropped here, on purpose.
+    await this.withAdminToken(admin, genesys, (adminToken) => genesys.regenerateSecret(adminToken, revoke));
+    this.deps.log.warn('finishSecret: emergency revoked previous credentials', { secretArn: meta.arn, revokedClientId: revoke });
+    return revoke;
+  }
+
+  /** The admin credentials for a rotation, validated before any Genesys call. */
+  private async adminAccess(
+    secretArn: string,
+    docVersionId: string,
+    doc: SecretDocument,
+    source: AdminSource,
+  ): Promise<AdminAccess & { pair: { clientId: string; alternateClientId?: string | undefined } }> {
+    if (source.kind === 'self-pair') {
+      return {
+        cacheKey: `${docVersionId}@${secretArn}`,
+        credentials: { clientId: doc.clientId, clientSecret: doc.clientSecret },
+        organizationEnvironment: doc.environment,
+        pair: { clientId: doc.clientId, alternateClientId: doc.alternateClientId },
+      };
+    }
+    const value = await this.deps.store.getValue(source.secretId, { stage: AWSCURRENT });
+    const admin = parseSecretDocument(value.secretString, `${source.secretId} (admin secret)`);
+    if (admin.strategy !== 'alternating' || admin.adminSecretId !== undefined) {
+      throw new SecretDocumentError(`Admin secret ${source.secretId} named by ${secretArn} is not an admin pair`, 'adminSecretId', 'a secret with strategy "alternating" and no adminSecretId of its own');
+    }
+    if (admin.environment !== doc.environment) {
+      throw new SecretDocumentError(
+        `Admin secret ${source.secretId} is for ${admin.environment} but secret ${secretArn} is for ${doc.environment}`,
+        'adminSecretId',
+        `an admin pair in the same Genesys Cloud region (${doc.environment})`,
+      );
+    }
+    return {
+      cacheKey: `${value.versionId}@${source.secretId}`,
+      credentials: { clientId: admin.clientId, clientSecret: admin.clientSecret },
+      organizationEnvironment: admin.environment,
+      pair: { clientId: admin.clientId, alternateClientId: admin.alternateClientId },
+    };
+  }
+
+  /** Run `call` with the admin token; a cached token that Genesys refuses is dropped and replaced once. */
+  private async withAdminToken<T>(admin: AdminAccess, genesys: GenesysApi, call: (token: AccessToken) => Promise<T>): Promise<T> {
+    const token = await this.deps.adminTokens.token(admin.cacheKey, genesys, admin.credentials);
+    try {
+      return await call(token);
+    } catch (error) {
+      if (!(error instanceof GenesysAuthError) || error.status !== 401) throw error;
+      this.deps.adminTokens.forget(admin.cacheKey);
+      return await call(await this.deps.adminTokens.token(admin.cacheKey, genesys, admin.credentials));
+    }
+  }
+
+  private async withAdminOrg(admin: AdminAccess, genesys: GenesysApi): Promise<string> {
+    try {
+      return await this.deps.adminTokens.organizationId(admin.cacheKey, genesys, admin.credentials);
+    } catch (error) {
+      if (!(error instanceof GenesysAuthError) || error.status !== 401) throw error;
+      this.deps.adminTokens.forget(admin.cacheKey);
+      return await this.deps.adminTokens.organizationId(admin.cacheKey, genesys, admin.credentials);
+    }
+  }
+
+  /**
+   * A token with the pending credentials. A fresh secret may be refused for a moment
+   * (GENESYS-API.md: propagation), so invalid_client is retried with backoff for a bounded time.
+   */
+  private async tokenAfterPropagation(genesys: GenesysApi, pending: SecretDocument, secretArn: string, versionId: string): Promise<{ token: AccessToken; attempts: number }> {
+    const { maxWaitMs, initialDelayMs, maxDelayMs } = this.propagation;
+    let waited = 0;
+    let delay = initialDelayMs;
+    for (let attempts = 1; ; attempts++) {
+      try {
+        return { token: await genesys.getToken({ clientId: pending.clientId, clientSecret: pending.clientSecret }), attempts };
+      } catch (error) {
+        const refused = error instanceof GenesysAuthError && error.code === 'invalid_client';
+        if (!refused || waited + delay > maxWaitMs) {
+          if (refused) {
+            throw new VerificationError(
+              `testSecret: Genesys Cloud refused the new credentials of client ${pending.clientId} for secret ${secretArn} after ${attempts} attempts over ${waited} ms`,
+              { cause: error },
+            );
+          }
+          throw error;
+        }
+        this.deps.log.info('testSecret: new secret not accepted yet; waiting', { secretArn, versionId, clientId: pending.clientId, attempts, delayMs: delay, ...describeError(error) });
+        await this.sleep(delay);
+        waited += delay;
+        delay = Math.min(delay * 2, maxDelayMs);
+      }
+    }
+  }
+
+  private async readDocument(secretArn: string, stage: string, versionId?: string): Promise<VersionedDocument> {
+    const value = await this.deps.store.getValue(secretArn, { stage, ...(versionId !== undefined ? { versionId } : {}) });
+    const doc = parseSecretDocument(value.secretString, `${secretArn} (${stage})`);
+    this.deps.log.debug('Read secret document', { secretArn, stage, versionId: value.versionId, document: describeDocument(doc) });
+    return { doc, versionId: value.versionId };
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * The rotate function's configuration, read once from the environment (DESIGN.md §3 "Runtime
+ * contract"). Empty strings count as unset, as in t3-env.
+ */
+import * as z from 'zod';
+import { ConfigurationError } from './errors';
+
+const emptyAsUnset = (value: unknown): unknown => (value === '' ? undefined : value);
+
+const rotateEnvSchema = z.object({
+  EVENT_BUS_NAME: z.preprocess(emptyAsUnset, z.string({ error: 'the EventBridge bus name the rotated event is published to (required)' })),
+  GENESYS_CLOUD_BASE_URL: z.preprocess(
+    emptyAsUnset,
+    z.url({ protocol: /^https?$/, error: 'an http(s) URL serving /oauth/token and /api/v2 (local stand-ins only; unset in production)' }).optional(),
+  ),
+});
+
+export interface RotateConfig {
+  readonly eventBusName: string;
+  readonly genesysBaseUrl: string | undefined;
+}
+
+/** @throws ConfigurationError naming the variable and what was expected. */
+export function loadRotateConfig(env: Readonly<Record<string, string | undefined>>): RotateConfig {
+  const result = rotateEnvSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue ? issue.path.join('.') : '(environment)';
+    throw new ConfigurationError('Invalid rotate function configuration', field, issue?.message ?? 'valid environment variables');
+  }
+  return { eventBusName: result.data.EVENT_BUS_NAME, genesysBaseUrl: result.data.GENESYS_CLOUD_BASE_URL };
+}

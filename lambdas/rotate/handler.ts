@@ -1,0 +1,89 @@
+/**
+ * The rotation function Secrets Manager calls (DESIGN.md §3): parse the event, run the step, map
+ * the result. Everything else lives in lambdas/core/.
+ */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import type { Dispatcher } from 'undici';
+import { EventBridgePublisher } from '../core/aws/event-publisher';
+import { SecretsStore } from '../core/aws/secrets-store';
+import { createGenesysClient } from '../core/genesys/client';
+import type { GenesysApi } from '../core/genesys/types';
+import { fromPowertools } from '../core/log';
+import { describeError } from '../core/redaction';
+import type { GenesysEnvironment } from '../core/regions';
+import { AdminTokenCache } from '../core/rotation/admin-tokens';
+import { RotationEngine, type PropagationPolicy } from '../core/rotation/engine';
+import { parseRotationEvent } from '../core/rotation/request';
+import { loadRotateConfig } from '../core/runtime-config';
+
+export interface RotateHandlerOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly logger?: Logger;
+  /** undici dispatcher for Genesys Cloud calls (tests, benchmarks). */
+  readonly dispatcher?: Dispatcher;
+  readonly propagation?: PropagationPolicy;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export type RotateHandler = (event: unknown, context?: Context) => Promise<void>;
+
+/**
+ * Build a handler. Clients are created on the first call and kept for the life of the process
+ * (a warm Lambda reuses them and the cached admin token); the SDK reads its own variables
+ * (`AWS_REGION`, `AWS_ENDPOINT_URL_SECRETS_MANAGER`, `AWS_ENDPOINT_URL_EVENTBRIDGE`).
+ */
+export function createRotateHandler(options: RotateHandlerOptions = {}): RotateHandler {
+  const logger = options.logger ?? new Logger({ serviceName: 'genesys-oauth-rotator' });
+  let engine: RotationEngine | undefined;
+
+  const buildEngine = (): RotationEngine => {
+    const config = loadRotateConfig(options.env ?? process.env);
+    const genesysClients = new Map<GenesysEnvironment, GenesysApi>();
+    const log = fromPowertools(logger);
+    return new RotationEngine({
+      store: new SecretsStore(new SecretsManagerClient({})),
+      publisher: new EventBridgePublisher(new EventBridgeClient({}), config.eventBusName),
+      adminTokens: new AdminTokenCache(),
+      log,
+      genesys: (environment) => {
+        let client = genesysClients.get(environment);
+        if (client === undefined) {
+          client = createGenesysClient({
+            environment,
+            log,
+            ...(config.genesysBaseUrl !== undefined ? { baseUrl: config.genesysBaseUrl } : {}),
+            ...(options.dispatcher !== undefined ? { dispatcher: options.dispatcher } : {}),
+            ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
+          });
+          genesysClients.set(environment, client);
+        }
+        return client;
+      },
+      ...(options.propagation !== undefined ? { propagation: options.propagation } : {}),
+      ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
+    });
+  };
+
+  return async (event, context) => {
+    if (context !== undefined) logger.addContext(context);
+    try {
+      const request = parseRotationEvent(event);
+      logger.appendKeys({ secretId: request.secretId, versionId: request.token, step: request.step });
+      engine ??= buildEngine();
+      const outcome = await engine.run(request);
+      logger.info('Rotation step succeeded', { outcome });
+    } catch (error) {
+      // Thrown on: Secrets Manager retries the step. The log names the error, never a value.
+      logger.error('Rotation step failed', describeError(error));
+      throw error;
+    } finally {
+      logger.removeKeys(['secretId', 'versionId', 'step']);
+    }
+  };
+}
+
+/** The function Secrets Manager invokes. */
+export const handler: RotateHandler = createRotateHandler();
