@@ -1,0 +1,147 @@
+/**
+ * `npm run demo`: the main job, end to end, on the embedded stand-ins. Starts a Genesys Cloud and
+ * an AWS (Secrets Manager + EventBridge) stand-in in this process, creates an organization with an
+ * admin pair and two managed clients, rotates each twice through RotateSecret with the real rotate
+ * handler, then runs an emergency rotation, and prints what happened. Exits non-zero on any failure.
+ * Prints no secret: at the end it checks its own output against every secret the stand-in issued.
+ */
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { GenesysAuthError } from '../lambdas/core/errors';
+import { createGenesysClient } from '../lambdas/core/genesys/client';
+import { parseSecretDocument, type SecretDocument } from '../lambdas/core/secret-document';
+import { Sandbox, type ManagedClient } from '../local/sandbox';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const printed: string[] = [];
+function print(line = ''): void {
+  printed.push(line);
+  process.stdout.write(`${line}\n`);
+}
+
+interface Row {
+  readonly n: number;
+  readonly secret: string;
+  readonly strategy: string;
+  readonly kind: 'scheduled' | 'emergency';
+  readonly current: string;
+  readonly oldCredentials: string;
+  readonly verified: string;
+  readonly ms: number;
+  readonly ok: boolean;
+}
+
+function table(rows: readonly Row[]): string[] {
+  const header = ['#', 'secret', 'strategy', 'rotation', 'client now current', 'old credentials', 'new token verified', 'took'];
+  const cells = rows.map((r) => [String(r.n), r.secret, r.strategy, r.kind, r.current, r.oldCredentials, r.verified, `${r.ms} ms`]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: readonly string[]) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const sandbox = await Sandbox.start({ aws: { stepRetry: { attempts: 3, delayMs: 50 } } });
+  let failures = 0;
+  try {
+    print('genesys-oauth-rotator demo: the rotate Lambda on local stand-ins');
+    print(`  Genesys Cloud stand-in:                 ${sandbox.genesys.baseUrl}`);
+    print(`  Secrets Manager + EventBridge stand-in: ${sandbox.aws.endpoint}`);
+    print();
+
+    const org = await sandbox.createOrg('Acme');
+    const crm = await sandbox.addManagedClient(org, { name: 'crm', strategy: 'single', extra: { owner: 'crm-team' } });
+    const jobs = await sandbox.addManagedClient(org, { name: 'nightly-jobs', strategy: 'alternating' });
+    print(`Organization Acme (${org.environment}): admin pair ${org.adminClientIds.join(' / ')}`);
+    print(`  crm           single       client ${crm.clientIds[0] ?? ''}`);
+    print(`  nightly-jobs  alternating  clients ${jobs.clientIds.join(' / ')}`);
+    print();
+
+    const genesys = createGenesysClient({ environment: org.environment, baseUrl: sandbox.genesys.baseUrl });
+    const read = async (secretArn: string): Promise<SecretDocument> => {
+      const out = await sandbox.secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }));
+      return parseSecretDocument(out.SecretString);
+    };
+    /** Ask the token endpoint for real whether a pair still works. */
+    const works = async (doc: SecretDocument): Promise<boolean> => {
+      try {
+        await genesys.getToken(doc);
+        return true;
+      } catch (error) {
+        if (error instanceof GenesysAuthError) return false;
+        throw error;
+      }
+    };
+
+    const rows: Row[] = [];
+    const run = async (managed: ManagedClient, kind: Row['kind']): Promise<void> => {
+      const before = await read(managed.secretArn);
+      const t0 = performance.now();
+      const outcome = await sandbox.rotate(managed.secretArn, kind === 'emergency' ? { emergency: true, reason: 'demo: secret pasted in a ticket' } : {});
+      const ms = Math.round(performance.now() - t0);
+      const after = await read(managed.secretArn);
+      let verified = 'no';
+      if (outcome.ok) {
+        const token = await genesys.getToken(after);
+        const me = await genesys.getTokenInfo(token);
+        verified = me.oauthClientId === after.clientId ? `yes (org ${me.organizationId.slice(0, 8)}…)` : `NO: token is for ${me.oauthClientId}`;
+      }
+      const oldWorks = await works(before);
+      const expectedOld = managed.strategy === 'alternating' && kind === 'scheduled';
+      const ok = outcome.ok && verified.startsWith('yes') && oldWorks === expectedOld;
+      if (!ok) failures++;
+      rows.push({
+        n: rows.length + 1,
+        secret: managed.name,
+        strategy: managed.strategy,
+        kind,
+        current: after.clientId,
+        oldCredentials: `${oldWorks ? 'still working' : 'revoked'} (${before.clientId.slice(0, 8)}…)`,
+        verified: outcome.ok ? verified : `FAILED at ${outcome.failedStep ?? '?'}: ${outcome.error?.name ?? ''}`,
+        ms,
+        ok,
+      });
+    };
+
+    for (let round = 0; round < 2; round++) {
+      await run(crm, 'scheduled');
+      await run(jobs, 'scheduled');
+    }
+    await run(jobs, 'emergency');
+
+    for (const line of table(rows)) print(line);
+    print();
+    print('Reading the table:');
+    print('  single:      the old secret dies the moment Genesys regenerates it; consumers fall back to AWSPENDING until finishSecret.');
+    print('  alternating: the standby gets the new secret, so the previous credentials keep working until the next rotation.');
+    print('  emergency:   the credentials current before the rotation are revoked as well, and the event is marked emergency.');
+    print();
+    const events = sandbox.aws.eventBridge.entries().filter((e) => e.source === 'genesys-oauth-rotator');
+    print(`Rotated events published: ${events.length} (one per rotation, emergency flagged on ${events.filter((e) => e.detail.includes('"emergency":true')).length})`);
+
+    // The demo's own leak check: nothing printed may contain a secret or token the stand-in issued.
+    const output = printed.join('\n');
+    const leaked = [...sandbox.genesys.issuedSecrets(), ...sandbox.genesys.issuedTokens()].filter((s) => output.includes(s));
+    if (leaked.length > 0) {
+      failures++;
+      print(`LEAK: ${leaked.length} issued secret(s) or token(s) appear in the output above`);
+    } else {
+      print(`Leak check: none of the ${sandbox.genesys.issuedSecrets().length} secrets and ${sandbox.genesys.issuedTokens().length} tokens issued appears in this output.`);
+    }
+    print();
+    print(failures === 0 ? `Demo passed in ${Date.now() - started} ms.` : `Demo FAILED: ${failures} problem(s).`);
+  } finally {
+    await sandbox.close();
+  }
+  return failures === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`Demo crashed: ${error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error'}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,98 @@
+/**
+ * AWS stand-ins for tests, the demo and benchmarks: Secrets Manager and EventBridge behind one loopback
+ * server speaking the AWS JSON 1.1 protocol, used with the real SDK clients through `endpoint` (or
+ * `AWS_ENDPOINT_URL_SECRETS_MANAGER` / `AWS_ENDPOINT_URL_EVENTBRIDGE`).
+ *
+ * ```ts
+ * const aws = await startAwsEmulator({ stepRetry: { attempts: 3, delayMs: 0 } });
+ * const sm = new SecretsManagerClient({ endpoint: aws.endpoint, region: 'us-east-1', credentials });
+ * aws.secretsManager.registerRotationFunction(lambdaArn, handler);
+ * // ... RotateSecret through the SDK ...
+ * const outcome = await aws.secretsManager.waitForRotation('my-secret');
+ * sm.destroy(); await aws.close();
+ * ```
+ */
+import { type Clock, systemClock } from './clock';
+import { EventBridgeEmulator } from './eventbridge/emulator';
+import { RequestLog, type RequestLogEntry } from './request-log';
+import type { StepRetryOptions } from './rotation-driver';
+import { SecretsManagerEmulator } from './secrets-manager/emulator';
+import { startServer } from './server';
+
+export interface AwsEmulatorOptions {
+  /** Clock for every date the stand-ins record (CreatedDate, LastChangedDate, ...). Default: system time. */
+  readonly now?: Clock;
+  /** Default `123456789012`. */
+  readonly accountId?: string;
+  /** Default `us-east-1`. */
+  readonly region?: string;
+  /** Rotation retries: default `{ attempts: 3, delayMs: 10, scope: 'step' }`; use `delayMs: 0` in tests. */
+  readonly stepRetry?: Partial<StepRetryOptions>;
+}
+
+export interface AwsEmulator {
+  /** `http://127.0.0.1:<port>`, for the SDK's `endpoint`. */
+  readonly endpoint: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly secretsManager: SecretsManagerEmulator;
+  readonly eventBridge: EventBridgeEmulator;
+  /** The SDK's endpoint variables pointing at this emulator (plus AWS_REGION), for child processes or `process.env`. */
+  endpointEnv(): Record<string, string>;
+  /** Requests by operation name (`GetSecretValue`, `PutEvents`, ...), failed ones included. */
+  requestCounts(): Record<string, number>;
+  /** Every request in order: operation, status, error type, secret id. Never a value. */
+  requestLog(): readonly RequestLogEntry[];
+  /** Clears the counts and the request log. */
+  resetCounts(): void;
+  /** Stops the server (open keep-alive connections are closed). Running rotations are not awaited. */
+  close(): Promise<void>;
+}
+
+export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promise<AwsEmulator> {
+  const now = options.now ?? systemClock;
+  const accountId = options.accountId ?? '123456789012';
+  const region = options.region ?? 'us-east-1';
+  const eventBridge = new EventBridgeEmulator({ accountId, region, now });
+  const secretsManager = new SecretsManagerEmulator({
+    accountId,
+    region,
+    now,
+    eventBridge,
+    ...(options.stepRetry !== undefined ? { stepRetry: options.stepRetry } : {}),
+  });
+  const log = new RequestLog();
+  const server = await startServer({ secretsManager, eventBridge, log, now });
+  return {
+    endpoint: server.endpoint,
+    accountId,
+    region,
+    secretsManager,
+    eventBridge,
+    endpointEnv: () => ({
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: server.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: server.endpoint,
+      AWS_REGION: region,
+    }),
+    requestCounts: () => log.snapshotCounts(),
+    requestLog: () => log.snapshotEntries(),
+    resetCounts: () => {
+      log.reset();
+    },
+    close: async () => {
+      await server.close();
+    },
+  };
+}
+
+export { AwsServiceError, EmulatorUsageError } from './aws-error';
+export type { Clock } from './clock';
+export type { EventBridgeEvent, EventFilter, EventInput, EventListener, RecordedEvent } from './eventbridge/emulator';
+export { EventBridgeEmulator } from './eventbridge/emulator';
+export type { RequestLogEntry } from './request-log';
+export type { RotationEvent, RotationFailure, RotationHandler, RotationOutcome, RotationStep, StepRetryOptions } from './rotation-driver';
+export { DEFAULT_STEP_RETRY, ROTATION_STEPS, RotationDriver, RotationFunctionNotFoundError } from './rotation-driver';
+export { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from './secrets-manager/model';
+export { SECRETS_MANAGER_EVENT_SOURCE, SERVICE_EVENT_DETAIL_TYPE } from './secrets-manager/rotation-failed-event';
+export type { VersionView } from './secrets-manager/emulator';
+export { SecretsManagerEmulator } from './secrets-manager/emulator';

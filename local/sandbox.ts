@@ -1,0 +1,172 @@
+/**
+ * A whole rotator world in one process: the Genesys Cloud and AWS stand-ins, the real rotate
+ * handler registered as the secrets' rotation function, and helpers to create organizations,
+ * admin pairs and managed clients the way an operator would. The demo, the integration tests,
+ * the CLI tests and the benchmarks all start from here, so they exercise the same code paths.
+ */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import {
+  CreateSecretCommand,
+  RotateSecretCommand,
+  SecretsManagerClient,
+  TagResourceCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createRotateHandler, type RotateHandlerOptions } from '../lambdas/rotate/handler';
+import { TAGS } from '../lambdas/core/rotation/engine';
+import type { GenesysEnvironment } from '../lambdas/core/regions';
+import type { SecretDocument, Strategy } from '../lambdas/core/secret-document';
+import { startAwsEmulator, type AwsEmulator, type AwsEmulatorOptions } from './aws';
+import { startGenesysEmulator, type GenesysEmulator, type GenesysEmulatorOptions } from './genesys';
+
+export const ROTATE_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:genesys-oauth-rotator-rotate';
+export const EVENT_BUS_NAME = 'genesys-oauth-rotator';
+
+/** Permissions of the admin pair's role (GENESYS-API.md §3-5). */
+export const ADMIN_PERMISSIONS = [
+  'oauth:client:view',
+  'oauth:client:edit',
+  'integrations:integration:view',
+  'integrations:integration:edit',
+  'usage:client:view',
+] as const;
+
+export interface SandboxOptions {
+  readonly genesys?: GenesysEmulatorOptions;
+  readonly aws?: AwsEmulatorOptions;
+  /** Options of the rotate handler (log capture, propagation policy, sleep). */
+  readonly rotate?: Omit<RotateHandlerOptions, 'env'>;
+  /** Powertools log level of the rotate handler when no logger is given; default SILENT. */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+}
+
+export interface SandboxOrg {
+  readonly orgId: string;
+  readonly name: string;
+  readonly environment: GenesysEnvironment;
+  readonly adminSecretArn: string;
+  readonly adminClientIds: readonly [string, string];
+  /** Role with the managed clients' permissions. */
+  readonly appRoleId: string;
+  readonly divisionId: string;
+}
+
+export interface ManagedClient {
+  readonly secretArn: string;
+  readonly name: string;
+  readonly strategy: Strategy;
+  readonly clientIds: readonly string[];
+}
+
+export class Sandbox {
+  readonly secretsManager: SecretsManagerClient;
+  readonly eventBridge: EventBridgeClient;
+  /** The rotate function's environment, as the stack sets it plus the stand-ins' endpoints. */
+  readonly env: Readonly<Record<string, string>>;
+
+  private constructor(
+    readonly genesys: GenesysEmulator,
+    readonly aws: AwsEmulator,
+    readonly rotateHandler: ReturnType<typeof createRotateHandler>,
+    env: Record<string, string>,
+  ) {
+    const clientConfig = { endpoint: aws.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+    this.secretsManager = new SecretsManagerClient(clientConfig);
+    this.eventBridge = new EventBridgeClient(clientConfig);
+    this.env = env;
+  }
+
+  static async start(options: SandboxOptions = {}): Promise<Sandbox> {
+    const genesys = await startGenesysEmulator(options.genesys);
+    const aws = await startAwsEmulator(options.aws);
+    const env = {
+      EVENT_BUS_NAME,
+      GENESYS_CLOUD_BASE_URL: genesys.baseUrl,
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: aws.endpoint,
+    };
+    // The SDK reads its endpoint variables from process.env, as it does in Lambda.
+    Object.assign(process.env, env);
+    process.env.AWS_ACCESS_KEY_ID ??= 'local';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+    const logger = options.rotate?.logger ?? new Logger({ serviceName: 'genesys-oauth-rotator', logLevel: options.logLevel ?? 'SILENT' });
+    const handler = createRotateHandler({ ...options.rotate, logger, env });
+    aws.secretsManager.registerRotationFunction(ROTATE_FUNCTION_ARN, handler);
+    return new Sandbox(genesys, aws, handler, env);
+  }
+
+  /** An organization with an admin pair (two clients with `oauth:client:edit`) and its secret. */
+  async createOrg(name: string, environment: GenesysEnvironment = 'mypurecloud.com'): Promise<SandboxOrg> {
+    const org = this.genesys.createOrganization({ name });
+    const adminRole = this.genesys.defineRole(org.id, { name: 'OAuth rotator admin', permissions: [...ADMIN_PERMISSIONS] });
+    const appRole = this.genesys.defineRole(org.id, { name: `${name} integration`, permissions: ['analytics:conversationDetail:view', 'routing:queue:view'] });
+    const divisionId = `division-${org.id}`;
+    const roleDivisions = [{ roleId: adminRole.id, divisionId }];
+    const a = this.genesys.createClient(org.id, { name: `${name}-rotator-admin-a`, roleDivisions });
+    const b = this.genesys.createClient(org.id, { name: `${name}-rotator-admin-b`, roleDivisions });
+    const adminSecretArn = await this.createSecret(`genesys-rotator/${slug(name)}/admin`, {
+      environment,
+      clientId: a.id,
+      clientSecret: a.secret,
+      strategy: 'alternating',
+      alternateClientId: b.id,
+    });
+    return { orgId: org.id, name, environment, adminSecretArn, adminClientIds: [a.id, b.id], appRoleId: appRole.id, divisionId };
+  }
+
+  /**
+   * A managed client (or pair) and its secret, loaded with the client's current secret as an
+   * operator would after creating it. Extra document fields are kept by every rotation.
+   */
+  async addManagedClient(org: SandboxOrg, input: { name: string; strategy: Strategy; extra?: Record<string, unknown>; verifyPath?: string }): Promise<ManagedClient> {
+    const roleDivisions = [{ roleId: org.appRoleId, divisionId: org.divisionId }];
+    const first = this.genesys.createClient(org.orgId, { name: `${input.name}-a`, roleDivisions });
+    const second = input.strategy === 'alternating' ? this.genesys.createClient(org.orgId, { name: `${input.name}-b`, roleDivisions }) : undefined;
+    const doc: SecretDocument = {
+      ...input.extra,
+      environment: org.environment,
+      clientId: first.id,
+      clientSecret: first.secret,
+      strategy: input.strategy,
+      ...(second ? { alternateClientId: second.id } : {}),
+      adminSecretId: org.adminSecretArn,
+    };
+    const secretArn = await this.createSecret(`genesys-rotator/${slug(org.name)}/${slug(input.name)}`, doc, input.verifyPath);
+    return { secretArn, name: input.name, strategy: input.strategy, clientIds: second ? [first.id, second.id] : [first.id] };
+  }
+
+  /** CreateSecret with the tags the stack sets. */
+  async createSecret(name: string, doc: SecretDocument, verifyPath?: string): Promise<string> {
+    const tags = [
+      { Key: TAGS.managed, Value: 'true' },
+      { Key: TAGS.maxRotationDays, Value: '90' },
+      ...(verifyPath !== undefined ? [{ Key: TAGS.verifyPath, Value: verifyPath }] : []),
+    ];
+    const out = await this.secretsManager.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(doc), Tags: tags }));
+    if (out.ARN === undefined) throw new Error(`CreateSecret returned no ARN for ${name}`);
+    return out.ARN;
+  }
+
+  /** RotateSecret as the schedule (or an admin) would, then wait for the rotation to end. */
+  async rotate(secretArn: string, options: { emergency?: boolean; reason?: string } = {}) {
+    if (options.emergency === true) {
+      await this.secretsManager.send(new TagResourceCommand({ SecretId: secretArn, Tags: [{ Key: TAGS.emergency, Value: options.reason ?? 'sandbox' }] }));
+    }
+    const out = await this.secretsManager.send(
+      new RotateSecretCommand({ SecretId: secretArn, RotationLambdaARN: ROTATE_FUNCTION_ARN, RotationRules: { AutomaticallyAfterDays: 30 } }),
+    );
+    const outcome = await this.aws.secretsManager.waitForRotation(secretArn);
+    return { versionId: out.VersionId, ...outcome };
+  }
+
+  async close(): Promise<void> {
+    this.secretsManager.destroy();
+    this.eventBridge.destroy();
+    await Promise.all([this.genesys.close(), this.aws.close()]);
+  }
+}
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}

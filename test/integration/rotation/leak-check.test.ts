@@ -1,0 +1,92 @@
+/**
+ * Leak check: every secret and access token the Genesys stand-in issued during this file's run is
+ * searched for in everything the rotator wrote (DEBUG logs on stdout/stderr), every error it threw
+ * and every event it published. None may appear.
+ */
+import { inspect } from 'node:util';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Sandbox } from '../../../local/sandbox';
+
+const REGENERATE = /^\/api\/v2\/oauth\/clients\/[^/]+\/secret$/;
+
+describe('no secret or token leaks', () => {
+  let sandbox: Sandbox;
+  const captured: string[] = [];
+  const thrown: unknown[] = [];
+
+  beforeAll(async () => {
+    // Capture everything written while the scenario runs, through the real Powertools Logger at DEBUG.
+    for (const stream of [process.stdout, process.stderr]) {
+      jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+        return true;
+      });
+    }
+    const logger = new Logger({ serviceName: 'genesys-oauth-rotator', logLevel: 'DEBUG' });
+    let clock = Date.now();
+    sandbox = await Sandbox.start({
+      genesys: { now: () => clock },
+      aws: { stepRetry: { attempts: 3, delayMs: 0 } },
+      rotate: {
+        logger,
+        sleep: (ms) => {
+          clock += ms;
+          return Promise.resolve();
+        },
+        propagation: { maxWaitMs: 2_000, initialDelayMs: 250, maxDelayMs: 1_000 },
+      },
+    });
+
+    // A scenario that goes through every path that handles a secret: both strategies, the admin
+    // pair, an emergency, retries after faults, and failures that throw.
+    const org = await sandbox.createOrg('Leaky');
+    const crm = await sandbox.addManagedClient(org, { name: 'crm', strategy: 'single' });
+    const jobs = await sandbox.addManagedClient(org, { name: 'jobs', strategy: 'alternating', verifyPath: '/api/v2/tokens/me' });
+    const outcomes = [];
+    outcomes.push(await sandbox.rotate(crm.secretArn));
+    outcomes.push(await sandbox.rotate(jobs.secretArn));
+    sandbox.genesys.faults.dropAfterActionNext(1, { method: 'POST', path: REGENERATE });
+    sandbox.genesys.faults.failNext(2, { path: '/oauth/token', status: 500 });
+    outcomes.push(await sandbox.rotate(jobs.secretArn));
+    outcomes.push(await sandbox.rotate(org.adminSecretArn));
+    outcomes.push(await sandbox.rotate(jobs.secretArn, { emergency: true }));
+    sandbox.genesys.faults.freshSecretDelayMs = 60_000;
+    outcomes.push(await sandbox.rotate(crm.secretArn)); // fails in testSecret: the new secret is "never" accepted
+    sandbox.genesys.faults.reset();
+    // Direct step calls that throw.
+    for (const event of [
+      { SecretId: crm.secretArn, ClientRequestToken: 'nope', Step: 'createSecret' },
+      { SecretId: jobs.secretArn, ClientRequestToken: outcomes[1]!.token, Step: 'finishSecret' },
+    ]) {
+      await sandbox.rotateHandler(event).catch((error: unknown) => thrown.push(error));
+    }
+    thrown.push(...outcomes.map((o) => o.error).filter((e) => e !== undefined));
+    expect(outcomes.filter((o) => !o.ok)).toHaveLength(1);
+  });
+
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await sandbox.close();
+  });
+
+  it('captured real output to search (the check is not vacuous)', () => {
+    const text = captured.join('');
+    expect(text).toContain('createSecret: stored new secret as AWSPENDING');
+    expect(thrown.length).toBeGreaterThanOrEqual(3);
+    expect(sandbox.genesys.issuedSecrets().length).toBeGreaterThan(10);
+    // Admin tokens are cached across steps, so fewer tokens than secrets are issued.
+    expect(sandbox.genesys.issuedTokens().length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('finds no issued secret or token in logs, errors or events', () => {
+    const haystacks = [
+      ...captured,
+      ...thrown.map((e) => inspect(e, { depth: 10 })),
+      ...thrown.map((e) => JSON.stringify(e)),
+      ...sandbox.aws.eventBridge.entries().map((e) => JSON.stringify(e)),
+    ];
+    const needles = [...sandbox.genesys.issuedSecrets(), ...sandbox.genesys.issuedTokens()];
+    const found = needles.filter((needle) => haystacks.some((h) => h.includes(needle)));
+    expect(found).toEqual([]);
+  });
+});
