@@ -34,8 +34,8 @@ interface Row {
 function table(rows: readonly Row[]): string[] {
   const header = ['#', 'secret', 'strategy', 'rotation', 'client now current', 'old credentials', 'new token verified', 'took'];
   const cells = rows.map((r) => [String(r.n), r.secret, r.strategy, r.kind, r.current, r.oldCredentials, r.verified, `${r.ms} ms`]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: readonly string[]) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ');
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+  const line = (c: readonly string[]) => c.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
 }
 
