@@ -116,6 +116,19 @@ export class SecretsManagerError extends RotatorError {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Notifications
+// ---------------------------------------------------------------------------------------------
+
+/** Base of failures to tell dependents about a rotation (the notify function then fails and Lambda retries it). */
+export class NotificationError extends RotatorError {}
+
+/** A webhook delivery that failed for good could not be stored in the dead-letter queue either. */
+export class DeadLetterQueueError extends NotificationError {}
+
+/** Several integration credential updates failed; `cause` is an AggregateError of the typed errors. */
+export class IntegrationCredentialUpdateError extends NotificationError {}
+
 /** EventBridge refused the rotated event (the step fails so that Secrets Manager retries it). */
 export class EventPublishError extends RotatorError {}
 

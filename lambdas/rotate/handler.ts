@@ -5,23 +5,27 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { Dispatcher } from 'undici';
 import { EventBridgePublisher } from '../core/aws/event-publisher';
 import { SecretsStore } from '../core/aws/secrets-store';
+import { EMERGENCY_ROTATION_METRIC, METRIC_NAMESPACE, ROTATION_SUCCEEDED_METRIC, SECRET_NAME_DIMENSION } from '../core/contract';
 import { createGenesysClient } from '../core/genesys/client';
 import type { GenesysApi } from '../core/genesys/types';
 import { fromPowertools } from '../core/log';
 import { describeError } from '../core/redaction';
 import type { GenesysEnvironment } from '../core/regions';
 import { AdminTokenCache } from '../core/rotation/admin-tokens';
-import { RotationEngine, type PropagationPolicy } from '../core/rotation/engine';
+import { RotationEngine, type PropagationPolicy, type StepOutcome } from '../core/rotation/engine';
 import { parseRotationEvent } from '../core/rotation/request';
 import { loadRotateConfig } from '../core/runtime-config';
 
 export interface RotateHandlerOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
+  /** Powertools Metrics (EMF on stdout); default: namespace `GenesysOAuthRotator`. */
+  readonly metrics?: Metrics;
   /** undici dispatcher for Genesys Cloud calls (tests, benchmarks). */
   readonly dispatcher?: Dispatcher;
   readonly propagation?: PropagationPolicy;
@@ -37,6 +41,9 @@ export type RotateHandler = (event: unknown, context?: Context) => Promise<void>
  */
 export function createRotateHandler(options: RotateHandlerOptions = {}): RotateHandler {
   const logger = options.logger ?? new Logger({ serviceName: 'genesys-oauth-rotator' });
+  const metrics = options.metrics ?? new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'genesys-oauth-rotator' });
+  // Alarms and the dashboard select by SecretName alone: no `service` dimension.
+  metrics.clearDefaultDimensions();
   let engine: RotationEngine | undefined;
 
   const buildEngine = (): RotationEngine => {
@@ -75,6 +82,7 @@ export function createRotateHandler(options: RotateHandlerOptions = {}): RotateH
       engine ??= buildEngine();
       const outcome = await engine.run(request);
       logger.info('Rotation step succeeded', { outcome });
+      publishMetrics(metrics, outcome);
     } catch (error) {
       // Thrown on: Secrets Manager retries the step. The log names the error, never a value.
       logger.error('Rotation step failed', describeError(error));
@@ -83,6 +91,15 @@ export function createRotateHandler(options: RotateHandlerOptions = {}): RotateH
       logger.removeKeys(['secretId', 'versionId', 'step']);
     }
   };
+}
+
+/** One `RotationSucceeded` (and `EmergencyRotation`) data point when finishSecret promotes a version. */
+function publishMetrics(metrics: Metrics, outcome: StepOutcome): void {
+  if (outcome.step !== 'finishSecret' || outcome.result !== 'finished') return;
+  metrics.addDimension(SECRET_NAME_DIMENSION, outcome.secretName);
+  metrics.addMetric(ROTATION_SUCCEEDED_METRIC, MetricUnit.Count, 1);
+  if (outcome.emergency) metrics.addMetric(EMERGENCY_ROTATION_METRIC, MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
 }
 
 /** The function Secrets Manager invokes. */

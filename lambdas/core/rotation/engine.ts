@@ -7,6 +7,7 @@
  */
 import { GenesysAuthError, RotationGuardError, SecretDocumentError, VerificationError } from '../errors';
 import type { RotatedEventPublisher } from '../aws/event-publisher';
+import { TAGS } from '../contract';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, type SecretMetadata, type SecretsStore } from '../aws/secrets-store';
 import type { AccessToken, ClientCredentials, GenesysApi } from '../genesys/types';
 import type { Log } from '../log';
@@ -25,15 +26,7 @@ export interface RotationRequest {
   readonly step: RotationStep;
 }
 
-/** Tags the rotator reads on a managed secret. */
-export const TAGS = {
-  /** Set by an admin (CLI `emergency`) to make the next rotation revoke the credentials it replaces. */
-  emergency: 'genesys-rotator:emergency',
-  /** Optional read-only API path testSecret calls with the new credentials, e.g. `/api/v2/users/me`... */
-  verifyPath: 'genesys-rotator:verify-path',
-  managed: 'genesys-rotator:managed',
-  maxRotationDays: 'genesys-rotator:max-rotation-days',
-} as const;
+export { TAGS };
 
 export interface PropagationPolicy {
   /** Keep asking for a token with the new credentials this long while Genesys answers invalid_client. */
@@ -60,7 +53,15 @@ export type StepOutcome =
   | { readonly step: RotationStep; readonly result: 'already-current' | 'already-created' | 'nothing-to-do' | 'configuration-tested' }
   | { readonly step: 'createSecret'; readonly result: 'created'; readonly targetClientId: string }
   | { readonly step: 'testSecret'; readonly result: 'verified'; readonly clientId: string; readonly organizationId: string; readonly attempts: number }
-  | { readonly step: 'finishSecret'; readonly result: 'finished' | 'republished'; readonly clientId: string; readonly revokedClientId?: string; readonly emergency: boolean };
+  | {
+      readonly step: 'finishSecret';
+      readonly result: 'finished' | 'republished';
+      /** The secret's name (metrics are per name, not per ARN). */
+      readonly secretName: string;
+      readonly clientId: string;
+      readonly revokedClientId?: string;
+      readonly emergency: boolean;
+    };
 
 interface VersionedDocument {
   readonly doc: SecretDocument;
@@ -272,6 +273,7 @@ export class RotationEngine {
     return {
       step: 'finishSecret',
       result,
+      secretName: meta.name,
       clientId: current.clientId,
       emergency,
       ...(revokedClientId !== undefined ? { revokedClientId } : {}),

@@ -1,0 +1,24 @@
+/**
+ * `genesys-oauth-rotator/client`: what integrations and webhook receivers import.
+ *
+ * - `createCredentialProvider({ secretId })` → `getAccessToken()` for a Genesys Cloud integration whose
+ *   credentials the rotator manages;
+ * - `verifyWebhook(...)` for a receiver of the rotator's webhooks;
+ * - the rotated event's schema, for EventBridge subscribers and webhook bodies.
+ */
+export { createCredentialProvider, type CredentialProvider, type CredentialProviderOptions } from './credential-provider';
+export {
+  DEFAULT_TOLERANCE_SECONDS,
+  WEBHOOK_HEADERS,
+  verifyWebhook,
+  type HeaderSource,
+  type VerifyWebhookInput,
+  type WebhookVerification,
+} from '../lambdas/core/webhooks/signature';
+export {
+  ROTATED_EVENT_DETAIL_TYPE,
+  ROTATED_EVENT_SOURCE,
+  parseRotatedEvent,
+  rotatedEventDetailSchema,
+  type RotatedEventDetail,
+} from '../lambdas/core/events';

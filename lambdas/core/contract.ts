@@ -1,0 +1,27 @@
+/**
+ * Names other systems depend on, shared by the Lambdas, the CDK stack and the CLI so each lives in
+ * one place: the tags on a managed secret and the CloudWatch metrics.
+ */
+
+/** Tags on a managed secret. */
+export const TAGS = {
+  /** Set by an admin (CLI `emergency`) to make the next rotation revoke the credentials it replaces; value: the reason. */
+  emergency: 'genesys-rotator:emergency',
+  /** Optional read-only API path testSecret calls with the new credentials, e.g. `/api/v2/organizations/me`. */
+  verifyPath: 'genesys-rotator:verify-path',
+  /** `true` on every secret the stack manages; the CLI finds secrets by it. */
+  managed: 'genesys-rotator:managed',
+  /** The policy's maximum age in days, for `status`. */
+  maxRotationDays: 'genesys-rotator:max-rotation-days',
+} as const;
+
+/** CloudWatch namespace of every metric the rotator emits. */
+export const METRIC_NAMESPACE = 'GenesysOAuthRotator';
+/** Dimension naming the secret (its name, not its ARN). */
+export const SECRET_NAME_DIMENSION = 'SecretName';
+/** Emitted by the rotate function when finishSecret promotes a version (value 1, Count). */
+export const ROTATION_SUCCEEDED_METRIC = 'RotationSucceeded';
+/** Emitted with RotationSucceeded when the rotation was an emergency (value 1, Count). */
+export const EMERGENCY_ROTATION_METRIC = 'EmergencyRotation';
+/** Put hourly by the stack's age reporter: days since the last rotation. */
+export const SECRET_AGE_METRIC = 'SecretAgeDays';

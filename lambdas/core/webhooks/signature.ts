@@ -1,0 +1,101 @@
+/**
+ * Webhook signatures: HMAC-SHA256 over `timestamp + "." + body`, hex, sent as `v1=<hex>`.
+ * The sender (delivery.ts) and receivers (`verifyWebhook`, exported by `genesys-oauth-rotator/client`)
+ * share this file, so both sides compute the same bytes.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** Header names, lower-case (Node's `IncomingHttpHeaders` keys). */
+export const WEBHOOK_HEADERS = {
+  /** Unix seconds at which this attempt was signed. */
+  timestamp: 'x-rotator-timestamp',
+  /** `v1=<hex HMAC-SHA256>`; several comma-separated entries are allowed (signing-key rollover). */
+  signature: 'x-rotator-signature',
+  /** The rotated secret's version id: the same for every attempt and every repeat of one rotation. */
+  idempotencyKey: 'idempotency-key',
+} as const;
+
+export const SIGNATURE_SCHEME = 'v1';
+
+/** Default replay window for receivers: a signature older or newer than this is refused. */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+/** Hex HMAC-SHA256 of `timestamp + "." + body`. */
+export function computeSignature(signingKey: string | Buffer, timestampSeconds: number, body: string | Buffer): string {
+  return createHmac('sha256', signingKey).update(`${timestampSeconds}.`).update(body).digest('hex');
+}
+
+/** The `X-Rotator-Signature` header value for one attempt. */
+export function signatureHeader(signingKey: string | Buffer, timestampSeconds: number, body: string): string {
+  return `${SIGNATURE_SCHEME}=${computeSignature(signingKey, timestampSeconds, body)}`;
+}
+
+/** Header bag as Node (`req.headers`), Fetch (`Headers`) or a plain object give it. */
+export type HeaderSource =
+  | { get(name: string): string | null }
+  | Readonly<Record<string, string | readonly string[] | undefined>>;
+
+export interface VerifyWebhookInput {
+  /** The raw request body, exactly as received (before any JSON parsing). */
+  readonly body: string | Buffer;
+  readonly headers: HeaderSource;
+  /** The shared signing key (the SecretString of the webhook's signing-key secret). */
+  readonly signingKey: string | Buffer;
+  /** @default 300 */
+  readonly toleranceSeconds?: number;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+export type WebhookVerification =
+  | { readonly valid: true; readonly timestampSeconds: number; readonly idempotencyKey: string | undefined }
+  | { readonly valid: false; readonly reason: 'missing-timestamp' | 'missing-signature' | 'malformed-timestamp' | 'timestamp-outside-tolerance' | 'signature-mismatch' };
+
+function header(headers: HeaderSource, name: string): string | undefined {
+  if (typeof headers.get === 'function') {
+    return (headers as { get(n: string): string | null }).get(name) ?? undefined;
+  }
+  const bag = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
+  const key = Object.keys(bag).find((k) => k.toLowerCase() === name);
+  const value = key === undefined ? undefined : bag[key];
+  return Array.isArray(value) ? value.join(',') : (value as string | undefined);
+}
+
+/** Constant-time comparison of two hex digests (length is public: both are SHA-256). */
+function sameDigest(expectedHex: string, candidateHex: string): boolean {
+  if (!/^[0-9a-f]{64}$/i.test(candidateHex)) return false;
+  return timingSafeEqual(Buffer.from(expectedHex, 'hex'), Buffer.from(candidateHex.toLowerCase(), 'hex'));
+}
+
+/**
+ * Check a received webhook: the timestamp is within `toleranceSeconds` of now (replay window) and one
+ * `v1=` signature matches, compared in constant time. Never throws on bad input: it says why in `reason`.
+ * Receivers should also de-duplicate by `idempotencyKey` (the version id): delivery is at least once.
+ */
+export function verifyWebhook(input: VerifyWebhookInput): WebhookVerification {
+  const timestampText = header(input.headers, WEBHOOK_HEADERS.timestamp)?.trim();
+  if (timestampText === undefined || timestampText === '') return { valid: false, reason: 'missing-timestamp' };
+  const signatureText = header(input.headers, WEBHOOK_HEADERS.signature);
+  if (signatureText === undefined || signatureText.trim() === '') return { valid: false, reason: 'missing-signature' };
+  if (!/^\d{1,12}$/.test(timestampText)) return { valid: false, reason: 'malformed-timestamp' };
+
+  const timestampSeconds = Number(timestampText);
+  const nowSeconds = Math.floor((input.now ?? Date.now)() / 1000);
+  if (Math.abs(nowSeconds - timestampSeconds) > (input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)) {
+    return { valid: false, reason: 'timestamp-outside-tolerance' };
+  }
+
+  const expected = computeSignature(input.signingKey, timestampSeconds, input.body);
+  const candidates = signatureText
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.startsWith(`${SIGNATURE_SCHEME}=`))
+    .map((part) => part.slice(SIGNATURE_SCHEME.length + 1));
+  // Compare against every candidate (no early exit) so timing does not reveal which one matched.
+  let matched = false;
+  for (const candidate of candidates) matched = sameDigest(expected, candidate) || matched;
+  if (!matched) return { valid: false, reason: 'signature-mismatch' };
+
+  const idempotencyKey = header(input.headers, WEBHOOK_HEADERS.idempotencyKey);
+  return { valid: true, timestampSeconds, idempotencyKey };
+}

@@ -1,0 +1,250 @@
+/**
+ * The deployment file (DESIGN.md §5), validated once at synth. Every problem is reported with its path
+ * and what was expected; cross-field rules (references, duplicates, policy) are checked after the shape.
+ */
+import { z } from 'zod';
+import { GENESYS_ENVIRONMENTS } from '../../lambdas/core/regions';
+import { parseSchedule, windowHours } from './schedule';
+
+/** Names become construct ids and secret names: keep them boring. */
+const NAME = /^[a-z][a-z0-9-]{0,47}$/;
+const name = (what: string) =>
+  z.string({ error: `a ${what} name (lowercase letters, digits and "-", starting with a letter)` }).regex(NAME, {
+    error: `a ${what} name: lowercase letters, digits and "-", starting with a letter, at most 48 characters`,
+  });
+
+const clientId = z.string({ error: 'a Genesys Cloud OAuth client id' }).trim().min(1, { error: 'a non-empty OAuth client id' });
+
+const scheduleSchema = z.strictObject({
+  expression: z.string({ error: 'a schedule: "rate(N days)" or "cron(...)"' }).superRefine((value, ctx) => {
+    const parsed = parseSchedule(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.expected, input: value });
+  }),
+  window: z.string({ error: 'a rotation window such as "3h"' }).refine((value) => windowHours(value) !== undefined, {
+    error: 'a rotation window of "1h" to "24h"',
+  }),
+});
+
+const environment = z.enum(GENESYS_ENVIRONMENTS as [string, ...string[]], {
+  error: (issue) => `a known Genesys Cloud region domain (got ${JSON.stringify(issue.input)}), one of: ${GENESYS_ENVIRONMENTS.join(', ')}`,
+});
+
+const adminPairSchema = z.strictObject({
+  clientId,
+  alternateClientId: clientId,
+  schedule: scheduleSchema,
+});
+
+const organisationSchema = z.strictObject({
+  name: name('organisation'),
+  environment,
+  /** The admin client pair (permission `oauth:client:edit`) that regenerates this organisation's clients. */
+  admin: adminPairSchema.optional(),
+});
+
+const webhookSchema = z.strictObject({
+  name: name('webhook'),
+  url: z.url({ protocol: /^https$/, error: 'an https:// URL' }),
+});
+
+const verifyPath = z
+  .string({ error: 'a read-only Platform API path such as "/api/v2/users/me"' })
+  .regex(/^\/api\/v2\/[A-Za-z0-9/_.-]*$/, { error: 'a Platform API path starting with "/api/v2/" (no query string)' });
+
+const clientCommon = {
+  name: name('client'),
+  organisation: z.string({ error: 'the name of an organisation listed in "organisations"' }),
+  clientId,
+  schedule: scheduleSchema,
+  integrationCredentialIds: z.array(z.string().min(1, { error: 'a non-empty integration credential id' })).default([]),
+  webhooks: z.array(webhookSchema).default([]),
+  verifyPath: verifyPath.optional(),
+};
+
+const clientSchema = z.discriminatedUnion(
+  'strategy',
+  [
+    z.strictObject({ ...clientCommon, strategy: z.literal('single') }),
+    z.strictObject({ ...clientCommon, strategy: z.literal('alternating'), alternateClientId: clientId }),
+  ],
+  { error: 'a strategy: "single" or "alternating"' },
+);
+
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+const configObject = z.strictObject({
+  /** Lets editors find a JSON schema; ignored here. */
+  $schema: z.string().optional(),
+  stackName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: 'a CloudFormation stack name (letters, digits, "-")' })
+    .default('GenesysOAuthRotator'),
+  /** Every secret is named `<secretNamePrefix><client name>` (admin pairs: `<prefix><organisation>/admin`). */
+  secretNamePrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9/_+=.@-]{1,64}$/, { error: 'a secret name prefix of letters, digits and /_+=.@-' })
+    .default('genesys-oauth/'),
+  organisations: z.array(organisationSchema).min(1, { error: 'at least one organisation' }),
+  clients: z.array(clientSchema).min(1, { error: 'at least one managed client' }),
+  notifications: z.strictObject({
+    emails: z.array(z.email({ error: 'an email address' })).default([]),
+  }),
+  policy: z.strictObject({
+    maxRotationDays: z
+      .number({ error: 'a number of days' })
+      .int({ error: 'a whole number of days' })
+      .min(1, { error: 'at least 1 day' })
+      .max(365, { error: 'at most 365 days' }),
+  }),
+  /** Concurrent rotations allowed (reserved concurrency): a fleet must not exceed Genesys Cloud rate limits. */
+  rotateConcurrency: z.number().int().min(1, { error: 'at least 1' }).max(20, { error: 'at most 20' }).default(2),
+  logRetentionDays: z
+    .number()
+    .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+      error: `a CloudWatch Logs retention: one of ${LOG_RETENTION_DAYS.join(', ')}`,
+    })
+    .default(365),
+});
+
+type Ctx = z.core.$RefinementCtx<z.output<typeof configObject>>;
+
+/** The deployment configuration after validation (defaults applied). */
+export const rotatorConfigSchema = configObject.superRefine((config, ctx) => {
+  checkUniqueNames(config, ctx);
+  checkReferences(config, ctx);
+  checkClientIds(config, ctx);
+  checkPolicy(config, ctx);
+});
+
+export type RotatorConfig = z.output<typeof rotatorConfigSchema>;
+/** What a user writes (defaults optional). */
+export type RotatorConfigInput = z.input<typeof rotatorConfigSchema>;
+export type OrganisationConfig = RotatorConfig['organisations'][number];
+export type ClientConfig = RotatorConfig['clients'][number];
+export type ScheduleConfig = z.output<typeof scheduleSchema>;
+
+function checkUniqueNames(config: RotatorConfig, ctx: Ctx): void {
+  const seen = new Map<string, number>();
+  config.organisations.forEach((org, i) => {
+    const first = seen.get(org.name);
+    if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['organisations', i, 'name'], message: `a unique organisation name ("${org.name}" is also organisations[${first}])` });
+    else seen.set(org.name, i);
+  });
+  const clients = new Map<string, number>();
+  config.clients.forEach((client, i) => {
+    const first = clients.get(client.name);
+    if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['clients', i, 'name'], message: `a unique client name ("${client.name}" is also clients[${first}])` });
+    else clients.set(client.name, i);
+    const hooks = new Set<string>();
+    client.webhooks.forEach((hook, j) => {
+      if (hooks.has(hook.name)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'webhooks', j, 'name'], message: `a webhook name unique within the client ("${hook.name}" repeats)` });
+      hooks.add(hook.name);
+    });
+  });
+}
+
+function checkReferences(config: RotatorConfig, ctx: Ctx): void {
+  const orgs = new Map(config.organisations.map((org) => [org.name, org]));
+  config.clients.forEach((client, i) => {
+    const org = orgs.get(client.organisation);
+    if (org === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clients', i, 'organisation'],
+        message: `the name of an organisation listed in "organisations" (got "${client.organisation}"; known: ${[...orgs.keys()].join(', ')})`,
+      });
+      return;
+    }
+    if (client.strategy === 'single' && org.admin === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clients', i, 'strategy'],
+        message: `"alternating", or an admin pair on organisation "${org.name}": a "single" client cannot regenerate its own secret`,
+      });
+    }
+  });
+}
+
+interface IdUse {
+  readonly id: string;
+  readonly path: (string | number)[];
+}
+
+function pathText(path: readonly (string | number)[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+}
+
+/** One entry per secret: the client ids it rotates, in the order the file names them. */
+function secretsAndTheirIds(config: RotatorConfig): IdUse[][] {
+  const secrets: IdUse[][] = [];
+  config.organisations.forEach((org, i) => {
+    if (org.admin === undefined) return;
+    secrets.push([
+      { id: org.admin.clientId, path: ['organisations', i, 'admin', 'clientId'] },
+      { id: org.admin.alternateClientId, path: ['organisations', i, 'admin', 'alternateClientId'] },
+    ]);
+  });
+  config.clients.forEach((client, i) => {
+    const ids: IdUse[] = [{ id: client.clientId, path: ['clients', i, 'clientId'] }];
+    if (client.strategy === 'alternating') ids.push({ id: client.alternateClientId, path: ['clients', i, 'alternateClientId'] });
+    secrets.push(ids);
+  });
+  return secrets;
+}
+
+function checkClientIds(config: RotatorConfig, ctx: Ctx): void {
+  const firstUse = new Map<string, IdUse>();
+  for (const ids of secretsAndTheirIds(config)) {
+    const [active, standby] = ids;
+    if (active !== undefined && standby !== undefined && active.id === standby.id) {
+      ctx.addIssue({
+        code: 'custom',
+        path: standby.path,
+        message: 'a client id different from clientId: the two clients of an alternating pair must differ',
+      });
+    }
+    const distinct = ids.filter((use, index) => ids.findIndex((other) => other.id === use.id) === index);
+    for (const use of distinct) {
+      const first = firstUse.get(use.id);
+      if (first === undefined) {
+        firstUse.set(use.id, use);
+        continue;
+      }
+      ctx.addIssue({
+        code: 'custom',
+        path: use.path,
+        message: `a client id not used by another secret (it is also ${pathText(first.path)}): two secrets rotating one client would invalidate each other`,
+      });
+    }
+  }
+}
+
+function checkPolicy(config: RotatorConfig, ctx: Ctx): void {
+  const max = config.policy.maxRotationDays;
+  const check = (schedule: ScheduleConfig, path: (string | number)[]): void => {
+    const parsed = parseSchedule(schedule.expression);
+    const hours = windowHours(schedule.window);
+    if (!parsed.ok || hours === undefined) return; // already reported by the shape check
+    if (parsed.schedule.maxIntervalDays > max) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'expression'],
+        message: `a schedule no longer than policy.maxRotationDays (${max} days); "${schedule.expression}" can leave ${parsed.schedule.maxIntervalDays} days between rotations`,
+      });
+    }
+    const startHour = parsed.schedule.startHour;
+    if (startHour !== undefined && startHour + hours > 24) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'window'],
+        message: `a window that ends by midnight UTC (Secrets Manager refuses one that runs into the next day): the cron starts at ${startHour}:00, so at most "${24 - startHour}h"`,
+      });
+    }
+  };
+  config.organisations.forEach((org, i) => {
+    if (org.admin !== undefined) check(org.admin.schedule, ['organisations', i, 'admin', 'schedule']);
+  });
+  config.clients.forEach((client, i) => {
+    check(client.schedule, ['clients', i, 'schedule']);
+  });
+}

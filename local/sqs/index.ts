@@ -1,0 +1,1 @@
+export { startSqsEmulator, type SqsEmulator } from './server';

@@ -1,0 +1,240 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { ConfigurationError } from '../../lambdas/core/errors';
+import { loadRotatorConfig, parseRotatorConfig } from '../../lib/config/load';
+import type { RotatorConfigInput } from '../../lib/config/schema';
+import { EXAMPLE_CONFIG, synthExample } from './synth';
+
+/** A small valid configuration each case breaks in one place. */
+function validConfig(): RotatorConfigInput {
+  return {
+    organisations: [
+      {
+        name: 'us',
+        environment: 'mypurecloud.com',
+        admin: { clientId: 'admin-a', alternateClientId: 'admin-b', schedule: { expression: 'rate(30 days)', window: '2h' } },
+      },
+      { name: 'eu', environment: 'mypurecloud.ie' },
+    ],
+    clients: [
+      { name: 'crm', organisation: 'us', strategy: 'single', clientId: 'crm-1', schedule: { expression: 'rate(30 days)', window: '3h' } },
+      {
+        name: 'wfm',
+        organisation: 'eu',
+        strategy: 'alternating',
+        clientId: 'wfm-a',
+        alternateClientId: 'wfm-b',
+        schedule: { expression: 'cron(0 4 1 * ? *)', window: '4h' },
+      },
+    ],
+    notifications: { emails: ['ops@example.com'] },
+    policy: { maxRotationDays: 45 },
+  };
+}
+
+/** Runs the parser and returns the thrown error (fails the test if nothing is thrown). */
+function errorOf(config: unknown): ConfigurationError {
+  try {
+    parseRotatorConfig(config, 'test.json');
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('Config: deployment file schema', () => {
+  it('accepts a valid configuration and applies defaults', () => {
+    // Act
+    const config = parseRotatorConfig(validConfig());
+
+    // Assess
+    expect(config.stackName).toBe('GenesysOAuthRotator');
+    expect(config.rotateConcurrency).toBe(2);
+    expect(config.clients[0]?.integrationCredentialIds).toEqual([]);
+  });
+
+  it.each<[string, (c: RotatorConfigInput & Record<string, unknown>) => void, string, RegExp]>([
+    [
+      'an unknown Genesys region',
+      (c) => { c.organisations[1]!.environment = 'mypurecloud.xx'; },
+      'organisations[1].environment',
+      /known Genesys Cloud region domain \(got "mypurecloud.xx"\)/,
+    ],
+    [
+      'a schedule longer than the policy',
+      (c) => { c.clients[0]!.schedule.expression = 'rate(60 days)'; },
+      'clients[0].schedule.expression',
+      /no longer than policy.maxRotationDays \(45 days\)/,
+    ],
+    [
+      'a cron schedule whose longest gap exceeds the policy',
+      (c) => { c.clients[1]!.schedule.expression = 'cron(0 4 1 1/2 ? *)'; },
+      'clients[1].schedule.expression',
+      /can leave 62 days between rotations/,
+    ],
+    [
+      'a client id used by two secrets',
+      (c) => { c.clients[1]!.clientId = 'crm-1'; },
+      'clients[1].clientId',
+      /not used by another secret \(it is also clients\[0\]\.clientId\)/,
+    ],
+    [
+      'an admin client id reused by a managed client',
+      (c) => { c.clients[0]!.clientId = 'admin-b'; },
+      'clients[0].clientId',
+      /it is also organisations\[0\]\.admin\.alternateClientId/,
+    ],
+    [
+      'a single client in an organisation without an admin pair',
+      (c) => { c.clients[0]!.organisation = 'eu'; },
+      'clients[0].strategy',
+      /a "single" client cannot regenerate its own secret/,
+    ],
+    [
+      'an alternating pair whose two ids are equal',
+      (c) => { const client = c.clients[1]!; if (client.strategy === 'alternating') client.alternateClientId = 'wfm-a'; },
+      'clients[1].alternateClientId',
+      /the two clients of an alternating pair must differ/,
+    ],
+    [
+      'an admin pair whose two ids are equal',
+      (c) => { c.organisations[0]!.admin!.alternateClientId = 'admin-a'; },
+      'organisations[0].admin.alternateClientId',
+      /must differ/,
+    ],
+    [
+      'a window that runs into the next UTC day',
+      (c) => { c.clients[1]!.schedule = { expression: 'cron(0 22 1 * ? *)', window: '4h' }; },
+      'clients[1].schedule.window',
+      /at most "2h"/,
+    ],
+    [
+      'a malformed schedule expression',
+      (c) => { c.clients[0]!.schedule.expression = 'every 30 days'; },
+      'clients[0].schedule.expression',
+      /"rate\(N days\)" or "cron\(/,
+    ],
+    [
+      'a window outside 1h-24h',
+      (c) => { c.clients[0]!.schedule.window = '36h'; },
+      'clients[0].schedule.window',
+      /"1h" to "24h"/,
+    ],
+    [
+      'a reference to an organisation that is not listed',
+      (c) => { c.clients[0]!.organisation = 'apac'; },
+      'clients[0].organisation',
+      /organisation listed in "organisations" \(got "apac"/,
+    ],
+    [
+      'a webhook that is not https',
+      (c) => { c.clients[0]!.webhooks = [{ name: 'hook', url: 'http://example.com/x' }]; },
+      'clients[0].webhooks[0].url',
+      /an https:\/\/ URL/,
+    ],
+    [
+      'an unknown strategy',
+      (c) => { (c.clients[0] as Record<string, unknown>).strategy = 'triple'; },
+      'clients[0].strategy',
+      /"single" or "alternating"/,
+    ],
+    [
+      'a policy that is not a whole number of days',
+      (c) => { c.policy.maxRotationDays = 4.5; },
+      'policy.maxRotationDays',
+      /a whole number of days/,
+    ],
+    [
+      'a misspelt key',
+      (c) => { c.notifcations = {}; },
+      '(root)',
+      /notifcations/,
+    ],
+  ])('refuses %s, naming the path', (_case, breakIt, where, expected) => {
+    // Prepare
+    const config = structuredClone(validConfig()) as RotatorConfigInput & Record<string, unknown>;
+    breakIt(config);
+
+    // Act
+    const error = errorOf(config);
+
+    // Assess
+    expect(error.message).toContain('test.json');
+    if (where !== '(root)') expect(error.message).toContain(`→ at ${where}`);
+    expect(error.message).toMatch(expected);
+  });
+
+  it('lists every problem at once, each with its path', () => {
+    // Prepare
+    const config = structuredClone(validConfig());
+    config.organisations[1]!.environment = 'nowhere.example';
+    config.clients[0]!.schedule.window = '0h';
+    config.notifications.emails = ['not-an-email'];
+
+    // Act
+    const error = errorOf(config);
+
+    // Assess
+    expect(error.message).toContain('→ at organisations[1].environment');
+    expect(error.message).toContain('→ at clients[0].schedule.window');
+    expect(error.message).toContain('→ at notifications.emails[0]');
+    expect(error.field).toBe('organisations.1.environment, clients.0.schedule.window, notifications.emails.0');
+  });
+});
+
+describe('Config: loading the file', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'rotator-config-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads and validates the shipped example', () => {
+    // Act
+    const config = loadRotatorConfig(EXAMPLE_CONFIG);
+
+    // Assess: two organisations in different regions, both strategies
+    expect(new Set(config.organisations.map((o) => o.environment)).size).toBe(2);
+    expect(new Set(config.clients.map((c) => c.strategy))).toEqual(new Set(['single', 'alternating']));
+  });
+
+  it('names the file when it is not JSON', () => {
+    // Prepare
+    const file = path.join(dir, 'broken.json');
+    writeFileSync(file, '{ "organisations": [');
+
+    // Act / Assess
+    expect(() => loadRotatorConfig(file)).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON`));
+  });
+
+  it('names the file when it does not exist', () => {
+    expect(() => loadRotatorConfig(path.join(dir, 'missing.json'))).toThrow(ConfigurationError);
+  });
+
+  it('fails the synth of the app with the path of the bad value', () => {
+    // Prepare
+    const file = path.join(dir, 'too-long.json');
+    const config = validConfig();
+    config.clients[1]!.schedule.expression = 'rate(90 days)';
+    writeFileSync(file, JSON.stringify(config));
+
+    // Act / Assess
+    expect(() => synthExample({ configPath: file })).toThrow(/→ at clients\[1\]\.schedule\.expression/);
+  });
+
+  it('synthesises the shipped example', () => {
+    // Act
+    const synth = synthExample();
+
+    // Assess
+    try {
+      synth.template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 4);
+    } finally {
+      synth.cleanup();
+    }
+  });
+});

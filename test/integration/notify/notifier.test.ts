@@ -1,0 +1,307 @@
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
+import { verifyWebhook, WEBHOOK_HEADERS } from '../../../client';
+import { SecretsStore } from '../../../lambdas/core/aws/secrets-store';
+import { GenesysNotFoundError, GenesysPermissionError } from '../../../lambdas/core/errors';
+import { parseRotatedEvent, type RotatedEventDetail } from '../../../lambdas/core/events';
+import { createGenesysClient } from '../../../lambdas/core/genesys/client';
+import type { Log } from '../../../lambdas/core/log';
+import { SqsDeadLetterQueue } from '../../../lambdas/core/notify/dead-letter';
+import { notifyDependents, type NotifierDeps } from '../../../lambdas/core/notify/notifier';
+import { createNotifyHandler } from '../../../lambdas/notify/handler';
+import { startSqsEmulator, type SqsEmulator } from '../../../local/sqs';
+import { startWorld, type World } from '../client/rotation-world';
+
+const SIGNING_KEY = 'whsec-integration-test-signing-key';
+
+interface Received {
+  path: string;
+  body: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** A webhook receiver on loopback: `/ok` answers 200, `/flaky` 503 twice then 200, `/down` always 500. */
+async function startReceiver(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  let flaky = 0;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = req.url ?? '';
+      received.push({ path, body: Buffer.concat(chunks).toString('utf8'), headers: req.headers });
+      let status = 200;
+      if (path === '/flaky') status = (flaky += 1) <= 2 ? 503 : 200;
+      if (path === '/down') status = 500;
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}
+
+jest.setTimeout(30_000);
+
+describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
+  let world: World;
+  let sqs: SqsEmulator;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let sm: SecretsManagerClient;
+  let sqsClient: SQSClient;
+  let agent: Agent;
+  let queueUrl: string;
+  let signingKeyArn: string;
+  let appArn: string;
+  let credentialId: string;
+  // Everything the leak check inspects.
+  const logLines: string[] = [];
+  const errorTexts: string[] = [];
+
+  const log: Log = {
+    debug: (m, a) => logLines.push(`${m} ${JSON.stringify(a ?? {})}`),
+    info: (m, a) => logLines.push(`${m} ${JSON.stringify(a ?? {})}`),
+    warn: (m, a) => logLines.push(`${m} ${JSON.stringify(a ?? {})}`),
+    error: (m, a) => logLines.push(`${m} ${JSON.stringify(a ?? {})}`),
+  };
+
+  function deps(credentialIds: string[], webhooks: string[] = ['/ok']): NotifierDeps {
+    return {
+      config: {
+        allowLoopbackWebhooks: true,
+        dependents: [{ secretArn: appArn, integrationCredentialIds: credentialIds, webhooks: webhooks.map((p) => ({ name: p.slice(1), url: `${receiver.url}${p}`, signingKeySecretArn: signingKeyArn })) }],
+      },
+      secrets: new SecretsStore(sm),
+      genesysFor: (environment) => createGenesysClient({ environment, baseUrl: world.genesys.baseUrl, dispatcher: agent, now: () => world.clock.now }),
+      deadLetters: new SqsDeadLetterQueue(sqsClient, queueUrl),
+      log,
+      webhookOptions: { dispatcher: agent, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } },
+    };
+  }
+
+  async function notify(detail: RotatedEventDetail, d: NotifierDeps) {
+    try {
+      return await notifyDependents(detail, d);
+    } catch (error) {
+      if (error instanceof Error) errorTexts.push(`${error.name}: ${error.message} ${error.cause instanceof Error ? error.cause.message : ''}`);
+      throw error;
+    }
+  }
+
+  async function rotateAndGetDetail(): Promise<RotatedEventDetail> {
+    await world.rotate(appArn);
+    const events = world.rotatedEvents().filter((e) => (e.detail as { secretArn?: string }).secretArn === appArn);
+    return parseRotatedEvent(events[events.length - 1]);
+  }
+
+  async function currentDoc(): Promise<{ clientId: string; clientSecret: string }> {
+    const value = await new SecretsStore(sm).getValue(appArn, { stage: 'AWSCURRENT' });
+    return JSON.parse(value.secretString ?? '{}') as { clientId: string; clientSecret: string };
+  }
+
+  beforeAll(async () => {
+    world = await startWorld();
+    sqs = await startSqsEmulator();
+    receiver = await startReceiver();
+    agent = new Agent({ keepAliveTimeout: 1_000 });
+    sm = new SecretsManagerClient({ endpoint: world.aws.endpoint, region: world.aws.region });
+    sqsClient = new SQSClient({ endpoint: sqs.endpoint, region: 'us-east-1' });
+    queueUrl = sqs.createQueue('rotator-webhooks-dlq');
+    signingKeyArn = (await sm.send(new CreateSecretCommand({ Name: 'webhook-signing-key', SecretString: SIGNING_KEY }))).ARN!;
+    appArn = (await world.createManagedSecret('app-notify', { strategy: 'alternating' })).arn;
+    credentialId = world.genesys.createIntegrationCredential(world.orgId, {
+      name: 'gc-data-actions',
+      typeName: 'pureCloudOAuthClient',
+      fields: { clientId: 'placeholder', clientSecret: 'placeholder' },
+    }).id;
+  });
+
+  afterAll(async () => {
+    sm.destroy();
+    sqsClient.destroy();
+    await agent.close();
+    await receiver.close();
+    await sqs.close();
+    await world.close();
+  });
+
+  it('updates the integration credential to the new AWSCURRENT, keeping its name and type, so Data Actions keep working', async () => {
+    // Prepare
+    const detail = await rotateAndGetDetail();
+
+    // Act
+    const result = await notify(detail, deps([credentialId]));
+
+    // Assess
+    const current = await currentDoc();
+    expect(result.credentials).toEqual({ kind: 'updated', credentialIds: [credentialId] });
+    expect(world.genesys.integrationCredential(credentialId)).toEqual({
+      name: 'gc-data-actions',
+      typeName: 'pureCloudOAuthClient',
+      fields: { clientId: current.clientId, clientSecret: current.clientSecret },
+      modifiedCount: 1,
+    });
+    expect(current.clientId).toBe(detail.clientId);
+    expect(world.genesys.secretWorks(current.clientId, current.clientSecret)).toBe(true);
+  });
+
+  it('does no harm when the same event arrives twice', async () => {
+    // Prepare
+    const detail = await rotateAndGetDetail();
+    await notify(detail, deps([credentialId]));
+    const afterFirst = world.genesys.integrationCredential(credentialId);
+    const deliveredBefore = receiver.received.length;
+
+    // Act
+    const again = await notify(detail, deps([credentialId]));
+
+    // Assess
+    expect(again.credentials.kind).toBe('updated');
+    expect(world.genesys.integrationCredential(credentialId)?.fields).toEqual(afterFirst?.fields);
+    const keys = receiver.received.slice(deliveredBefore - 1).map((r) => r.headers[WEBHOOK_HEADERS.idempotencyKey]);
+    expect(keys).toEqual([detail.versionId, detail.versionId]);
+  });
+
+  it('signs each webhook so that the receiver helper verifies it', async () => {
+    // Prepare
+    const detail = await rotateAndGetDetail();
+    const before = receiver.received.length;
+
+    // Act
+    await notify(detail, deps([]));
+
+    // Assess
+    const [delivery] = receiver.received.slice(before);
+    expect(JSON.parse(delivery!.body)).toEqual(detail);
+    expect(verifyWebhook({ body: delivery!.body, headers: delivery!.headers, signingKey: SIGNING_KEY })).toMatchObject({ valid: true, idempotencyKey: detail.versionId });
+    expect(verifyWebhook({ body: delivery!.body, headers: delivery!.headers, signingKey: 'another-key' }).valid).toBe(false);
+  });
+
+  it('delivers to a receiver that fails twice and then succeeds', async () => {
+    // Prepare
+    const detail = await rotateAndGetDetail();
+
+    // Act
+    const result = await notify(detail, deps([], ['/flaky']));
+
+    // Assess
+    expect(result.webhooks).toEqual([{ delivered: true, name: 'flaky', attempts: 3, status: 200 }]);
+    expect(result.deadLettered).toEqual([]);
+    expect(receiver.received.filter((r) => r.path === '/flaky')).toHaveLength(3);
+  });
+
+  it('keeps a webhook that always fails in the dead-letter queue without failing the invocation', async () => {
+    // Prepare
+    const detail = await rotateAndGetDetail();
+
+    // Act
+    const result = await notify(detail, deps([], ['/down']));
+
+    // Assess
+    expect(result.deadLettered).toEqual(['down']);
+    const out = await sqsClient.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+    const letters = (out.Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}') as { webhook: string; versionId: string; attempts: number; reason: string; status: number; detail: unknown });
+    expect(letters).toEqual([expect.objectContaining({ webhook: 'down', versionId: detail.versionId, attempts: 3, reason: 'exhausted', status: 500, detail })]);
+  });
+
+  it('skips the credential update when a newer rotation is already AWSCURRENT, and still delivers the webhook', async () => {
+    // Prepare
+    const older = await rotateAndGetDetail();
+    await rotateAndGetDetail();
+    const before = world.genesys.integrationCredential(credentialId);
+    const delivered = receiver.received.length;
+
+    // Act
+    const result = await notify(older, deps([credentialId]));
+
+    // Assess
+    expect(result.credentials.kind).toBe('skipped-newer-version');
+    expect(world.genesys.integrationCredential(credentialId)).toEqual(before);
+    expect(receiver.received.length).toBe(delivered + 1);
+    expect(logLines.some((l) => l.includes('a newer rotation is already AWSCURRENT'))).toBe(true);
+  });
+
+  it('fails with a clear GenesysNotFoundError for a configured credential that does not exist', async () => {
+    // Prepare
+    const detail = await rotateAndGetDetail();
+
+    // Act
+    const run = notify(detail, deps(['00000000-0000-0000-0000-000000000404']));
+
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(GenesysNotFoundError);
+    await expect(run).rejects.toThrow(/Integration credential 00000000-0000-0000-0000-000000000404 .* does not exist in Genesys Cloud.*status 404/);
+  });
+
+  it('fails with a clear GenesysPermissionError when the admin client may not edit integration credentials', async () => {
+    // Prepare
+    const detail = await rotateAndGetDetail();
+    const weakRole = world.genesys.defineRole(world.orgId, { name: 'oauth-only', permissions: ['oauth:client:view', 'oauth:client:edit'] });
+    for (const id of world.adminClientIds) world.genesys.setClientRoles(id, [{ roleId: weakRole.id, divisionId: 'home' }]);
+
+    // Act
+    const run = notify(detail, deps([credentialId]));
+
+    // Assess
+    try {
+      await expect(run).rejects.toBeInstanceOf(GenesysPermissionError);
+      await expect(run).rejects.toThrow(/may not update integration credential .*integrations:integration:edit.*status 403/);
+    } finally {
+      for (const id of world.adminClientIds) world.genesys.setClientRoles(id, [{ roleId: world.adminRoleId, divisionId: 'home' }]);
+    }
+  });
+
+  it('runs through the Lambda handler from the raw EventBridge event, configured by the environment', async () => {
+    // Prepare
+    await world.rotate(appArn);
+    const event = world.rotatedEvents().filter((e) => (e.detail as { secretArn?: string }).secretArn === appArn).pop();
+    process.env.AWS_ENDPOINT_URL_SQS = sqs.endpoint;
+    const handler = createNotifyHandler({
+      env: {
+        ROTATOR_DEPENDENTS: JSON.stringify([{ secretArn: appArn, integrationCredentialIds: [credentialId], webhooks: [{ name: 'ok', url: `${receiver.url}/ok`, signingKeySecretArn: signingKeyArn }] }]),
+        DLQ_URL: queueUrl,
+        GENESYS_CLOUD_BASE_URL: world.genesys.baseUrl,
+        ROTATOR_ALLOW_LOOPBACK_WEBHOOKS: 'true',
+      },
+      dispatcher: agent,
+      webhookDispatcher: agent,
+    });
+
+    // Act
+    const result = await handler(event);
+
+    // Assess
+    const current = await currentDoc();
+    expect(result).toMatchObject({ secretArn: appArn, credentials: 'updated', webhooksDelivered: 1, webhooksDeadLettered: 0 });
+    expect(world.genesys.integrationCredential(credentialId)?.fields).toEqual({ clientId: current.clientId, clientSecret: current.clientSecret });
+  });
+
+  it('never lets an issued secret or access token reach logs, errors, webhook bodies or headers, or dead letters', () => {
+    // Prepare: everything captured by the tests above
+    const issued = [...world.genesys.issuedSecrets(), ...world.genesys.issuedTokens()];
+    const surfaces = [
+      ...logLines,
+      ...errorTexts,
+      ...receiver.received.map((r) => `${r.body} ${JSON.stringify(r.headers)}`),
+      ...sqs.sentBodies(queueUrl),
+    ].join('\n');
+
+    // Assess: the captures are not empty, and hold none of the values
+    expect(issued.length).toBeGreaterThan(10);
+    expect(errorTexts.length).toBeGreaterThanOrEqual(2);
+    expect(sqs.sentBodies(queueUrl).length).toBeGreaterThanOrEqual(1);
+    for (const value of issued) expect(surfaces).not.toContain(value);
+  });
+});
