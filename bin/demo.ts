@@ -1,15 +1,21 @@
 /**
  * `npm run demo`: the main job, end to end, on the embedded stand-ins. Starts a Genesys Cloud and
- * an AWS (Secrets Manager + EventBridge) stand-in in this process, creates an organization with an
- * admin pair and two managed clients, rotates each twice through RotateSecret with the real rotate
- * handler, then runs an emergency rotation, and prints what happened. Exits non-zero on any failure.
+ * an AWS (Secrets Manager + EventBridge + SQS) stand-in in this process, creates an organization with
+ * an admin pair and two managed clients, rotates each twice through RotateSecret with the real rotate
+ * handler, then runs an emergency rotation, and prints what happened. Meanwhile two integrations call
+ * Genesys Cloud every 100 ms through the credential provider, and the real notify handler updates a
+ * Data Actions credential and posts signed webhooks. Exits non-zero on any failure.
  * Prints no secret: at the end it checks its own output against every secret the stand-in issued.
  */
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { randomBytes } from 'node:crypto';
+import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { createCredentialProvider } from '../client';
 import { GenesysAuthError } from '../lambdas/core/errors';
 import { createGenesysClient } from '../lambdas/core/genesys/client';
 import { parseSecretDocument, type SecretDocument } from '../lambdas/core/secret-document';
+import { startDependent, type DependentReport } from '../local/dependent';
 import { Sandbox, type ManagedClient } from '../local/sandbox';
+import { startWebhookReceiver } from '../local/webhook-receiver';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -49,6 +55,11 @@ async function main(): Promise<number> {
     print(`  Secrets Manager + EventBridge stand-in: ${sandbox.aws.endpoint}`);
     print();
 
+    const genesys = createGenesysClient({ environment: 'mypurecloud.com', baseUrl: sandbox.genesys.baseUrl });
+    const read = async (secretArn: string): Promise<SecretDocument> => {
+      const out = await sandbox.secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }));
+      return parseSecretDocument(out.SecretString);
+    };
     const org = await sandbox.createOrg('Acme');
     const crm = await sandbox.addManagedClient(org, { name: 'crm', strategy: 'single', extra: { owner: 'crm-team' } });
     const jobs = await sandbox.addManagedClient(org, { name: 'nightly-jobs', strategy: 'alternating' });
@@ -57,11 +68,33 @@ async function main(): Promise<number> {
     print(`  nightly-jobs  alternating  clients ${jobs.clientIds.join(' / ')}`);
     print();
 
-    const genesys = createGenesysClient({ environment: org.environment, baseUrl: sandbox.genesys.baseUrl });
-    const read = async (secretArn: string): Promise<SecretDocument> => {
-      const out = await sandbox.secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }));
-      return parseSecretDocument(out.SecretString);
-    };
+    // Dependents: a Data Actions credential holding the crm client, and a signed webhook for both.
+    const credentialId = sandbox.genesys.createIntegrationCredential(org.orgId, {
+      name: 'crm data actions',
+      typeName: 'pureCloudOAuthClient',
+      fields: { clientId: crm.clientIds[0] ?? '', clientSecret: (await read(crm.secretArn)).clientSecret },
+    }).id;
+    const signingKey = await sandbox.secretsManager.send(
+      new CreateSecretCommand({ Name: 'genesys-rotator/acme/webhooks/data-platform/signing-key', SecretString: randomBytes(32).toString('base64url') }),
+    );
+    const key = (await sandbox.secretsManager.send(new GetSecretValueCommand({ SecretId: signingKey.ARN }))).SecretString ?? '';
+    const receiver = await startWebhookReceiver(() => key);
+    const webhook = { name: 'data-platform', url: `${receiver.url}/rotated`, signingKeySecretArn: signingKey.ARN ?? '' };
+    const notifier = await sandbox.attachNotifier([
+      { secretArn: crm.secretArn, integrationCredentialIds: [credentialId], webhooks: [webhook] },
+      { secretArn: jobs.secretArn, webhooks: [webhook] },
+    ]);
+    // Integrations reading their secret at run time, calling Genesys Cloud every 100 ms.
+    const dependents = [crm, jobs].map((managed) => ({
+      managed,
+      running: startDependent({
+        provider: createCredentialProvider({ secretId: managed.secretArn, secretsManager: sandbox.secretsManager, genesysBaseUrl: sandbox.genesys.baseUrl }),
+        genesysBaseUrl: sandbox.genesys.baseUrl,
+        intervalMs: 100,
+      }),
+    }));
+
+
     /** Ask the token endpoint for real whether a pair still works. */
     const works = async (doc: SecretDocument): Promise<boolean> => {
       try {
@@ -103,11 +136,20 @@ async function main(): Promise<number> {
       });
     };
 
+    // Rotations a few hundred ms apart, so the integrations keep calling through each of them.
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 400));
     for (let round = 0; round < 2; round++) {
       await run(crm, 'scheduled');
+      await pause();
       await run(jobs, 'scheduled');
+      await pause();
     }
     await run(jobs, 'emergency');
+    await pause();
+    await notifier.idle();
+    const reports: [ManagedClient, DependentReport][] = [];
+    for (const d of dependents) reports.push([d.managed, await d.running.stop()]);
+    await receiver.close();
 
     for (const line of table(rows)) print(line);
     print();
@@ -118,9 +160,32 @@ async function main(): Promise<number> {
     print();
     const events = sandbox.aws.eventBridge.entries().filter((e) => e.source === 'genesys-oauth-rotator');
     print(`Rotated events published: ${events.length} (one per rotation, emergency flagged on ${events.filter((e) => e.detail.includes('"emergency":true')).length})`);
+    print();
+
+    print('Integrations calling GET /api/v2/tokens/me every 100 ms through the credential provider:');
+    for (const [managed, report] of reports) {
+      const reasons = Object.entries(report.reasons).map(([reason, n]) => `${reason} x${n}`).join(', ');
+      print(`  ${managed.name.padEnd(12)}  ${managed.strategy.padEnd(11)}  ${report.calls} calls, ${report.failures} failed${reasons === '' ? '' : ` (${reasons})`}`);
+      // Zero downtime is the promise of alternating; single must also end with no failure here,
+      // since the provider falls back to AWSPENDING inside the rotation window.
+      if (report.failures > 0 || report.calls === 0) failures++;
+    }
+    print('  single keeps working because tokens issued before a regenerate stay valid until they expire, and a');
+    print('  fresh token request inside the rotation window falls back from the dead AWSCURRENT to AWSPENDING.');
+    print();
+
+    const crmDoc = await read(crm.secretArn);
+    const credential = sandbox.genesys.integrationCredential(credentialId);
+    const credentialCurrent = credential?.fields.clientId === crmDoc.clientId && credential.fields.clientSecret === crmDoc.clientSecret;
+    const valid = receiver.received.filter((r) => r.valid && !r.duplicate);
+    print('Notifications (the notify Lambda, on each rotated event):');
+    print(`  Data Actions credential "${credential?.name ?? '?'}": ${credentialCurrent ? 'holds the current crm credentials' : 'STALE'} (updated ${credential?.modifiedCount ?? 0} times)`);
+    print(`  webhook data-platform: ${valid.length} signed deliveries verified, ${receiver.received.length - valid.length} rejected or duplicate, ${notifier.deadLetters().length} dead-lettered`);
+    if (!credentialCurrent || valid.length !== events.length || notifier.errors.length > 0) failures++;
+    print();
 
     // The demo's own leak check: nothing printed may contain a secret or token the stand-in issued.
-    const output = printed.join('\n');
+    const output = [...printed, ...receiver.received.map((r) => r.body), ...notifier.deadLetters()].join('\n');
     const leaked = [...sandbox.genesys.issuedSecrets(), ...sandbox.genesys.issuedTokens()].filter((s) => output.includes(s));
     if (leaked.length > 0) {
       failures++;

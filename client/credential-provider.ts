@@ -14,7 +14,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Dispatcher } from 'undici';
 import { AWSCURRENT, AWSPENDING, SecretsStore, type SecretValue } from '../lambdas/core/aws/secrets-store';
 import { GenesysAuthError } from '../lambdas/core/errors';
-import { createGenesysClient } from '../lambdas/core/genesys/client';
+import { genesysClientsByEnvironment } from '../lambdas/core/genesys/client';
 import type { AccessToken, GenesysApi } from '../lambdas/core/genesys/types';
 import { silentLog, type Log } from '../lambdas/core/log';
 import { describeError } from '../lambdas/core/redaction';
@@ -180,20 +180,10 @@ class SecretsManagerCredentialProvider implements CredentialProvider {
 }
 
 function defaultGenesysFactory(options: CredentialProviderOptions): (environment: GenesysEnvironment) => GenesysApi {
-  const clients = new Map<GenesysEnvironment, GenesysApi>();
-  const baseUrl = options.genesysBaseUrl ?? (process.env.GENESYS_CLOUD_BASE_URL || undefined);
-  return (environment) => {
-    let client = clients.get(environment);
-    if (client === undefined) {
-      client = createGenesysClient({
-        environment,
-        ...(baseUrl !== undefined ? { baseUrl } : {}),
-        ...(options.dispatcher !== undefined ? { dispatcher: options.dispatcher } : {}),
-      });
-      clients.set(environment, client);
-    }
-    return client;
-  };
+  return genesysClientsByEnvironment({
+    baseUrl: options.genesysBaseUrl ?? (process.env.GENESYS_CLOUD_BASE_URL || undefined),
+    dispatcher: options.dispatcher,
+  });
 }
 
 /** Create a provider for one secret. Keep one per secret for the life of the process (module scope in a Lambda). */

@@ -12,12 +12,15 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createRotateHandler, type RotateHandlerOptions } from '../lambdas/rotate/handler';
+import { createNotifyHandler, type NotifyHandlerResult } from '../lambdas/notify/handler';
+import { createRotateHandler, type MetricsSink, type RotateHandlerOptions } from '../lambdas/rotate/handler';
+import { ROTATED_EVENT_DETAIL_TYPE, ROTATED_EVENT_SOURCE } from '../lambdas/core/events';
 import { TAGS } from '../lambdas/core/rotation/engine';
 import type { GenesysEnvironment } from '../lambdas/core/regions';
 import type { SecretDocument, Strategy } from '../lambdas/core/secret-document';
 import { startAwsEmulator, type AwsEmulator, type AwsEmulatorOptions } from './aws';
 import { startGenesysEmulator, type GenesysEmulator, type GenesysEmulatorOptions } from './genesys';
+import { startSqsEmulator, type SqsEmulator } from './sqs';
 
 export const ROTATE_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:genesys-oauth-rotator-rotate';
 export const EVENT_BUS_NAME = 'genesys-oauth-rotator';
@@ -58,7 +61,50 @@ export interface ManagedClient {
   readonly clientIds: readonly string[];
 }
 
+/** Records the rotate function's metrics instead of printing EMF lines. */
+export class RecordedMetrics implements MetricsSink {
+  readonly published: { readonly dimensions: Record<string, string>; readonly metrics: Record<string, number> }[] = [];
+  #dimensions: Record<string, string> = {};
+  #metrics: Record<string, number> = {};
+
+  addDimension(name: string, value: string): void {
+    this.#dimensions[name] = value;
+  }
+
+  addMetric(name: string, _unit: unknown, value: number): void {
+    this.#metrics[name] = (this.#metrics[name] ?? 0) + value;
+  }
+
+  publishStoredMetrics(): void {
+    this.published.push({ dimensions: this.#dimensions, metrics: this.#metrics });
+    this.#dimensions = {};
+    this.#metrics = {};
+  }
+}
+
+/** One entry of the notify function's `ROTATOR_DEPENDENTS` (as the stack builds it). */
+export interface DependentsEntry {
+  readonly secretArn: string;
+  readonly integrationCredentialIds?: readonly string[];
+  readonly webhooks?: readonly { readonly name: string; readonly url: string; readonly signingKeySecretArn: string }[];
+}
+
+/** The notify function subscribed to the bus, as the stack's EventBridge rule does. */
+export interface AttachedNotifier {
+  /** What each invocation returned, in order. */
+  readonly results: readonly NotifyHandlerResult[];
+  /** What invocations threw (Lambda would retry them). */
+  readonly errors: readonly unknown[];
+  readonly deadLetterQueueUrl: string;
+  /** Message bodies stored in the webhook dead-letter queue. */
+  deadLetters(): string[];
+  /** Resolves when every published event has been handled. */
+  idle(): Promise<void>;
+}
+
 export class Sandbox {
+  private sqs: SqsEmulator | undefined;
+
   readonly secretsManager: SecretsManagerClient;
   readonly eventBridge: EventBridgeClient;
   /** The rotate function's environment, as the stack sets it plus the stand-ins' endpoints. */
@@ -69,6 +115,7 @@ export class Sandbox {
     readonly aws: AwsEmulator,
     readonly rotateHandler: ReturnType<typeof createRotateHandler>,
     env: Record<string, string>,
+    readonly metrics: RecordedMetrics,
   ) {
     const clientConfig = { endpoint: aws.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
     this.secretsManager = new SecretsManagerClient(clientConfig);
@@ -91,9 +138,10 @@ export class Sandbox {
     process.env.AWS_ACCESS_KEY_ID ??= 'local';
     process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
     const logger = options.rotate?.logger ?? new Logger({ serviceName: 'genesys-oauth-rotator', logLevel: options.logLevel ?? 'SILENT' });
-    const handler = createRotateHandler({ ...options.rotate, logger, env });
+    const metrics = new RecordedMetrics();
+    const handler = createRotateHandler({ metrics, ...options.rotate, logger, env });
     aws.secretsManager.registerRotationFunction(ROTATE_FUNCTION_ARN, handler);
-    return new Sandbox(genesys, aws, handler, env);
+    return new Sandbox(genesys, aws, handler, env, metrics);
   }
 
   /** An organization with an admin pair (two clients with `oauth:client:edit`) and its secret. */
@@ -160,10 +208,52 @@ export class Sandbox {
     return { versionId: out.VersionId, ...outcome };
   }
 
+  /**
+   * Run the real notify handler for every rotated event, configured as the stack configures it
+   * (`ROTATOR_DEPENDENTS`, `DLQ_URL`), with an SQS stand-in for the dead-letter queue.
+   */
+  async attachNotifier(dependents: readonly DependentsEntry[], options: { sleep?: (ms: number) => Promise<void> } = {}): Promise<AttachedNotifier> {
+    this.sqs ??= await startSqsEmulator();
+    const sqs = this.sqs;
+    process.env.AWS_ENDPOINT_URL_SQS = sqs.endpoint;
+    const queueUrl = sqs.createQueue('genesys-oauth-rotator-webhook-dlq');
+    const handler = createNotifyHandler({
+      env: {
+        ROTATOR_DEPENDENTS: JSON.stringify(dependents),
+        DLQ_URL: queueUrl,
+        GENESYS_CLOUD_BASE_URL: this.genesys.baseUrl,
+        ROTATOR_ALLOW_LOOPBACK_WEBHOOKS: 'true',
+      },
+      logger: new Logger({ serviceName: 'genesys-oauth-rotator', logLevel: 'SILENT' }),
+      ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
+    });
+    const results: NotifyHandlerResult[] = [];
+    const errors: unknown[] = [];
+    this.aws.eventBridge.subscribe(
+      async (event) => {
+        try {
+          results.push(await handler(event));
+        } catch (error) {
+          errors.push(error);
+        }
+      },
+      { source: ROTATED_EVENT_SOURCE, detailType: ROTATED_EVENT_DETAIL_TYPE },
+    );
+    return {
+      results,
+      errors,
+      deadLetterQueueUrl: queueUrl,
+      deadLetters: () => [...sqs.sentBodies(queueUrl)],
+      idle: () => this.aws.eventBridge.idle(),
+    };
+  }
+
   async close(): Promise<void> {
+    await this.aws.secretsManager.waitForAllRotations();
+    await this.aws.eventBridge.idle();
     this.secretsManager.destroy();
     this.eventBridge.destroy();
-    await Promise.all([this.genesys.close(), this.aws.close()]);
+    await Promise.all([this.genesys.close(), this.aws.close(), this.sqs?.close()]);
   }
 }
 

@@ -2,7 +2,7 @@
  * The rotated event (DESIGN.md §4): published by finishSecret, consumed by the notifier and by anyone
  * subscribed to the bus. Never carries a secret: the schema strips every field it does not name.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from './errors';
 import { GENESYS_ENVIRONMENTS, type GenesysEnvironment } from './regions';
 import { STRATEGIES } from './secret-document';

@@ -12,14 +12,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Dispatcher } from 'undici';
 import { SecretsStore } from '../core/aws/secrets-store';
 import { parseRotatedEvent } from '../core/events';
-import { createGenesysClient } from '../core/genesys/client';
-import type { GenesysApi } from '../core/genesys/types';
+import { genesysClientsByEnvironment } from '../core/genesys/client';
 import { fromPowertools } from '../core/log';
 import { loadNotifyConfig } from '../core/notify/config';
 import { SqsDeadLetterQueue } from '../core/notify/dead-letter';
 import { notifyDependents, type NotifierDeps } from '../core/notify/notifier';
 import { describeError } from '../core/redaction';
-import type { GenesysEnvironment } from '../core/regions';
 import type { RetryPolicy } from '../core/genesys/retry';
 
 export interface NotifyHandlerOptions {
@@ -57,26 +55,12 @@ export function createNotifyHandler(options: NotifyHandlerOptions = {}): NotifyH
   const buildDeps = (): NotifierDeps => {
     const config = loadNotifyConfig(options.env ?? process.env);
     const log = fromPowertools(logger);
-    const genesysClients = new Map<GenesysEnvironment, GenesysApi>();
     return {
       config,
       secrets: new SecretsStore(new SecretsManagerClient({})),
       deadLetters: new SqsDeadLetterQueue(new SQSClient({}), config.deadLetterQueueUrl),
       log,
-      genesysFor: (environment) => {
-        let client = genesysClients.get(environment);
-        if (client === undefined) {
-          client = createGenesysClient({
-            environment,
-            log,
-            ...(config.genesysBaseUrl !== undefined ? { baseUrl: config.genesysBaseUrl } : {}),
-            ...(options.dispatcher !== undefined ? { dispatcher: options.dispatcher } : {}),
-            ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
-          });
-          genesysClients.set(environment, client);
-        }
-        return client;
-      },
+      genesysFor: genesysClientsByEnvironment({ log, baseUrl: config.genesysBaseUrl, dispatcher: options.dispatcher, sleep: options.sleep }),
       webhookOptions: {
         ...(options.webhookDispatcher !== undefined ? { dispatcher: options.webhookDispatcher } : {}),
         ...(options.webhookRetry !== undefined ? { retry: options.webhookRetry } : {}),

@@ -11,11 +11,9 @@ import type { Dispatcher } from 'undici';
 import { EventBridgePublisher } from '../core/aws/event-publisher';
 import { SecretsStore } from '../core/aws/secrets-store';
 import { EMERGENCY_ROTATION_METRIC, METRIC_NAMESPACE, ROTATION_SUCCEEDED_METRIC, SECRET_NAME_DIMENSION } from '../core/contract';
-import { createGenesysClient } from '../core/genesys/client';
-import type { GenesysApi } from '../core/genesys/types';
+import { genesysClientsByEnvironment } from '../core/genesys/client';
 import { fromPowertools } from '../core/log';
 import { describeError } from '../core/redaction';
-import type { GenesysEnvironment } from '../core/regions';
 import { AdminTokenCache } from '../core/rotation/admin-tokens';
 import { RotationEngine, type PropagationPolicy, type StepOutcome } from '../core/rotation/engine';
 import { parseRotationEvent } from '../core/rotation/request';
@@ -24,8 +22,8 @@ import { loadRotateConfig } from '../core/runtime-config';
 export interface RotateHandlerOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
-  /** Powertools Metrics (EMF on stdout); default: namespace `GenesysOAuthRotator`. */
-  readonly metrics?: Metrics;
+  /** Where metrics go; default: Powertools Metrics (EMF on stdout), namespace `GenesysOAuthRotator`, no `service` dimension. */
+  readonly metrics?: MetricsSink;
   /** undici dispatcher for Genesys Cloud calls (tests, benchmarks). */
   readonly dispatcher?: Dispatcher;
   readonly propagation?: PropagationPolicy;
@@ -34,6 +32,20 @@ export interface RotateHandlerOptions {
 
 export type RotateHandler = (event: unknown, context?: Context) => Promise<void>;
 
+/** The part of Powertools Metrics the handler uses (tests and the sandbox pass a recorder). */
+export interface MetricsSink {
+  addDimension(name: string, value: string): void;
+  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): void;
+  publishStoredMetrics(): void;
+}
+
+function defaultMetrics(): MetricsSink {
+  const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'genesys-oauth-rotator' });
+  // Alarms and the dashboard select by SecretName alone: no `service` dimension.
+  metrics.clearDefaultDimensions();
+  return metrics;
+}
+
 /**
  * Build a handler. Clients are created on the first call and kept for the life of the process
  * (a warm Lambda reuses them and the cached admin token); the SDK reads its own variables
@@ -41,34 +53,18 @@ export type RotateHandler = (event: unknown, context?: Context) => Promise<void>
  */
 export function createRotateHandler(options: RotateHandlerOptions = {}): RotateHandler {
   const logger = options.logger ?? new Logger({ serviceName: 'genesys-oauth-rotator' });
-  const metrics = options.metrics ?? new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'genesys-oauth-rotator' });
-  // Alarms and the dashboard select by SecretName alone: no `service` dimension.
-  metrics.clearDefaultDimensions();
+  const metrics = options.metrics ?? defaultMetrics();
   let engine: RotationEngine | undefined;
 
   const buildEngine = (): RotationEngine => {
     const config = loadRotateConfig(options.env ?? process.env);
-    const genesysClients = new Map<GenesysEnvironment, GenesysApi>();
     const log = fromPowertools(logger);
     return new RotationEngine({
       store: new SecretsStore(new SecretsManagerClient({})),
       publisher: new EventBridgePublisher(new EventBridgeClient({}), config.eventBusName),
       adminTokens: new AdminTokenCache(),
       log,
-      genesys: (environment) => {
-        let client = genesysClients.get(environment);
-        if (client === undefined) {
-          client = createGenesysClient({
-            environment,
-            log,
-            ...(config.genesysBaseUrl !== undefined ? { baseUrl: config.genesysBaseUrl } : {}),
-            ...(options.dispatcher !== undefined ? { dispatcher: options.dispatcher } : {}),
-            ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
-          });
-          genesysClients.set(environment, client);
-        }
-        return client;
-      },
+      genesys: genesysClientsByEnvironment({ log, baseUrl: config.genesysBaseUrl, dispatcher: options.dispatcher, sleep: options.sleep }),
       ...(options.propagation !== undefined ? { propagation: options.propagation } : {}),
       ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
     });
@@ -94,7 +90,7 @@ export function createRotateHandler(options: RotateHandlerOptions = {}): RotateH
 }
 
 /** One `RotationSucceeded` (and `EmergencyRotation`) data point when finishSecret promotes a version. */
-function publishMetrics(metrics: Metrics, outcome: StepOutcome): void {
+function publishMetrics(metrics: MetricsSink, outcome: StepOutcome): void {
   if (outcome.step !== 'finishSecret' || outcome.result !== 'finished') return;
   metrics.addDimension(SECRET_NAME_DIMENSION, outcome.secretName);
   metrics.addMetric(ROTATION_SUCCEEDED_METRIC, MetricUnit.Count, 1);

@@ -381,6 +381,27 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysApi {
   return new GenesysClient(options);
 }
 
+/** Options shared by every region's client; `undefined` members are ignored. */
+export type SharedGenesysClientOptions = { readonly [K in Exclude<keyof GenesysClientOptions, 'environment'>]?: GenesysClientOptions[K] | undefined };
+
+/**
+ * One client per Genesys Cloud region, created on first use and kept (connections and retry state
+ * are per client). Handlers and the credential provider hold one of these at module scope.
+ */
+export function genesysClientsByEnvironment(shared: SharedGenesysClientOptions): (environment: GenesysEnvironment) => GenesysApi {
+  const clients = new Map<GenesysEnvironment, GenesysApi>();
+  const entries: [string, unknown][] = Object.entries(shared);
+  const defined = Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as Omit<GenesysClientOptions, 'environment'>;
+  return (environment) => {
+    let client = clients.get(environment);
+    if (client === undefined) {
+      client = createGenesysClient({ ...defined, environment });
+      clients.set(environment, client);
+    }
+    return client;
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Helpers: building calls, reading replies, making errors
 // ---------------------------------------------------------------------------------------------

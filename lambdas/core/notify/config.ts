@@ -7,7 +7,7 @@
  * - `GENESYS_CLOUD_BASE_URL`: optional, local stand-ins only
  * - `ROTATOR_ALLOW_LOOPBACK_WEBHOOKS`: optional `true` to allow `http://127.0.0.1` webhooks (tests, demo)
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError } from '../errors';
 import { webhookUrlProblem } from '../webhooks/url-policy';
 

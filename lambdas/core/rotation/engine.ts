@@ -361,7 +361,8 @@ export class RotationEngine {
   private async tokenAfterPropagation(genesys: GenesysApi, pending: SecretDocument, secretArn: string, versionId: string): Promise<{ token: AccessToken; attempts: number }> {
     const { maxWaitMs, initialDelayMs, maxDelayMs } = this.propagation;
     let waited = 0;
-    let delay = initialDelayMs;
+    // At least 1 ms, so that a zero policy still ends (waited grows on every retry).
+    let delay = Math.max(1, initialDelayMs);
     for (let attempts = 1; ; attempts++) {
       try {
         return { token: await genesys.getToken({ clientId: pending.clientId, clientSecret: pending.clientSecret }), attempts };

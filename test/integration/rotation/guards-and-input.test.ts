@@ -165,6 +165,10 @@ describe('rotation guards, bad input and emergencies', () => {
       expect(tags.map((t) => t.Key)).not.toContain(TAGS.emergency);
       const event = sandbox.aws.eventBridge.entries().find((e) => e.detail.includes(outcome.token));
       expect(JSON.parse(event!.detail)).toMatchObject({ emergency: true, clientId: now.clientId });
+      expect(sandbox.metrics.published.at(-1)).toEqual({
+        dimensions: { SecretName: 'genesys-rotator/guarded/leaked-pair' },
+        metrics: { RotationSucceeded: 1, EmergencyRotation: 1 },
+      });
     });
 
     it('single: the regenerate itself revokes the leaked secret', async () => {

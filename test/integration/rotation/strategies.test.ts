@@ -107,4 +107,20 @@ describe('rotation strategies end to end (real SDK and undici against the stand-
     });
     expect(events[0]!.detail).not.toContain(current.clientSecret);
   });
+
+  it('emits RotationSucceeded once per promoted version, per secret name (for the dashboard)', async () => {
+    // Prepare
+    const svc = await sandbox.addManagedClient(org, { name: 'metered', strategy: 'single' });
+    const name = 'genesys-rotator/acme/metered';
+    // Act: a full rotation, then a repeated finishSecret (republish only).
+    await sandbox.rotate(svc.secretArn);
+    const outcome = await sandbox.rotate(svc.secretArn);
+    await sandbox.rotateHandler({ SecretId: svc.secretArn, ClientRequestToken: outcome.token, Step: 'finishSecret' });
+    // Assess
+    const mine = sandbox.metrics.published.filter((p) => p.dimensions.SecretName === name);
+    expect(mine).toEqual([
+      { dimensions: { SecretName: name }, metrics: { RotationSucceeded: 1 } },
+      { dimensions: { SecretName: name }, metrics: { RotationSucceeded: 1 } },
+    ]);
+  });
 });

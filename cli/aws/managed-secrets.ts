@@ -1,0 +1,241 @@
+/**
+ * The Secrets Manager reads and writes the CLI makes. Managed secrets are the ones the stack tags
+ * `genesys-rotator:managed=true`. SDK failures become `SecretsManagerError` here; an unknown or
+ * unmanaged secret named on the command line is a usage error (exit code 2).
+ */
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  ListSecretsCommand,
+  ListSecretVersionIdsCommand,
+  ResourceNotFoundException,
+  RotateSecretCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  type SecretsManagerClient,
+  type Tag,
+} from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerError, ValidationError } from '../../lambdas/core/errors';
+import { AWSCURRENT, AWSPENDING } from '../../lambdas/core/aws/secrets-store';
+import { TAGS } from '../../lambdas/core/rotation/engine';
+import { parseSecretDocument, type SecretDocument } from '../../lambdas/core/secret-document';
+import type { PendingVersion } from '../../lambdas/core/status/classify';
+
+export interface SecretMeta {
+  readonly arn: string;
+  readonly name: string;
+  readonly createdDate: Date;
+  readonly lastRotatedDate: Date | undefined;
+  readonly nextRotationDate: Date | undefined;
+  readonly rotationEnabled: boolean;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Version id → staging labels (labelled versions only). */
+  readonly versionStages: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface VersionInfo {
+  readonly versionId: string;
+  readonly stages: readonly string[];
+  readonly createdDate: Date | undefined;
+}
+
+function wrap(operation: string, secretId: string, error: unknown): SecretsManagerError {
+  return new SecretsManagerError(operation, secretId, error instanceof Error ? error.name : undefined, { cause: error });
+}
+
+function tagsOf(tags: readonly Tag[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const tag of tags ?? []) if (tag.Key !== undefined) out[tag.Key] = tag.Value ?? '';
+  return out;
+}
+
+export function isManaged(meta: Pick<SecretMeta, 'tags'>): boolean {
+  return meta.tags[TAGS.managed] === 'true';
+}
+
+interface RawMeta {
+  ARN?: string | undefined;
+  Name?: string | undefined;
+  CreatedDate?: Date | undefined;
+  LastRotatedDate?: Date | undefined;
+  NextRotationDate?: Date | undefined;
+  RotationEnabled?: boolean | undefined;
+  Tags?: Tag[] | undefined;
+}
+
+function toMeta(raw: RawMeta, stages: Record<string, string[]> | undefined, fallbackId: string): SecretMeta {
+  return {
+    arn: raw.ARN ?? fallbackId,
+    name: raw.Name ?? fallbackId,
+    // CreatedDate is always returned; the epoch stands in so a missing one reads as "very old", never as fine.
+    createdDate: raw.CreatedDate ?? new Date(0),
+    lastRotatedDate: raw.LastRotatedDate,
+    nextRotationDate: raw.NextRotationDate,
+    rotationEnabled: raw.RotationEnabled === true,
+    tags: tagsOf(raw.Tags),
+    versionStages: stages ?? {},
+  };
+}
+
+/** Every managed secret, sorted by name. */
+export async function listManagedSecrets(client: SecretsManagerClient): Promise<SecretMeta[]> {
+  const found: SecretMeta[] = [];
+  let nextToken: string | undefined;
+  do {
+    let out;
+    try {
+      out = await client.send(
+        new ListSecretsCommand({
+          Filters: [
+            { Key: 'tag-key', Values: [TAGS.managed] },
+            { Key: 'tag-value', Values: ['true'] },
+          ],
+          ...(nextToken !== undefined ? { NextToken: nextToken } : {}),
+        }),
+      );
+    } catch (error) {
+      throw wrap('ListSecrets', `tag ${TAGS.managed}=true`, error);
+    }
+    for (const entry of out.SecretList ?? []) {
+      const meta = toMeta(entry, entry.SecretVersionsToStages, entry.ARN ?? '?');
+      // The filters match prefixes and any tag's value: keep exactly managed=true.
+      if (isManaged(meta)) found.push(meta);
+    }
+    nextToken = out.NextToken;
+  } while (nextToken !== undefined);
+  return found.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** DescribeSecret, or undefined when there is no such secret. */
+export async function findSecret(client: SecretsManagerClient, secretId: string): Promise<SecretMeta | undefined> {
+  try {
+    const out = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+    return toMeta(out, out.VersionIdsToStages, secretId);
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw wrap('DescribeSecret', secretId, error);
+  }
+}
+
+export async function describeSecret(client: SecretsManagerClient, secretId: string): Promise<SecretMeta> {
+  const meta = await findSecret(client, secretId);
+  if (meta === undefined) throw new SecretsManagerError('DescribeSecret', secretId, 'ResourceNotFoundException');
+  return meta;
+}
+
+/**
+ * The managed secret named on the command line.
+ * @throws ValidationError (exit code 2) when it does not exist or the rotator does not manage it.
+ */
+export async function resolveManagedSecret(client: SecretsManagerClient, secretId: string): Promise<SecretMeta> {
+  const meta = await findSecret(client, secretId);
+  if (meta === undefined) {
+    throw new ValidationError(`Unknown secret "${secretId}"`, '<secret>', 'the name or ARN of an existing secret in this account and Region');
+  }
+  if (!isManaged(meta)) {
+    throw new ValidationError(
+      `Secret ${meta.name} is not managed by the rotator`,
+      '<secret>',
+      `a secret tagged ${TAGS.managed}=true (the stack tags the secrets it manages; list them with "status")`,
+    );
+  }
+  return meta;
+}
+
+/** Versions, newest first. `includeDeprecated` adds versions without labels (history). */
+export async function listVersions(client: SecretsManagerClient, secretId: string, includeDeprecated: boolean): Promise<VersionInfo[]> {
+  const versions: VersionInfo[] = [];
+  let nextToken: string | undefined;
+  do {
+    let out;
+    try {
+      out = await client.send(
+        new ListSecretVersionIdsCommand({ SecretId: secretId, IncludeDeprecated: includeDeprecated, ...(nextToken !== undefined ? { NextToken: nextToken } : {}) }),
+      );
+    } catch (error) {
+      throw wrap('ListSecretVersionIds', secretId, error);
+    }
+    for (const version of out.Versions ?? []) {
+      if (version.VersionId === undefined) continue;
+      versions.push({ versionId: version.VersionId, stages: version.VersionStages ?? [], createdDate: version.CreatedDate });
+    }
+    nextToken = out.NextToken;
+  } while (nextToken !== undefined);
+  return versions.sort((a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0));
+}
+
+/** The secret document at a stage (or version), or undefined when that has no value. */
+export async function readDocument(client: SecretsManagerClient, secretId: string, selector: { stage?: string; versionId?: string }): Promise<SecretDocument | undefined> {
+  let secretString: string | undefined;
+  try {
+    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: selector.stage, VersionId: selector.versionId }));
+    secretString = out.SecretString;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw wrap('GetSecretValue', secretId, error);
+  }
+  return parseSecretDocument(secretString, `${secretId} (${selector.stage ?? selector.versionId ?? AWSCURRENT})`);
+}
+
+/**
+ * Whether createSecret stored a value in the pending version. Secrets Manager has no metadata for it,
+ * so the value is read and dropped at once; only the answer leaves this function.
+ */
+export async function versionHasValue(client: SecretsManagerClient, secretId: string, versionId: string): Promise<boolean> {
+  try {
+    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: versionId }));
+    return out.SecretString !== undefined || out.SecretBinary !== undefined;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return false;
+    throw wrap('GetSecretValue', secretId, error);
+  }
+}
+
+/** The AWSPENDING version of a rotation not finished (AWSPENDING on a version that is not AWSCURRENT). */
+export function pendingVersionId(meta: Pick<SecretMeta, 'versionStages'>): string | undefined {
+  for (const [versionId, stages] of Object.entries(meta.versionStages)) {
+    if (stages.includes(AWSPENDING) && !stages.includes(AWSCURRENT)) return versionId;
+  }
+  return undefined;
+}
+
+export function currentVersionId(meta: Pick<SecretMeta, 'versionStages'>): string | undefined {
+  return Object.entries(meta.versionStages).find(([, stages]) => stages.includes(AWSCURRENT))?.[0];
+}
+
+/** The pending version with its date and whether it has a value, or undefined when none is pending. */
+export async function inspectPending(client: SecretsManagerClient, meta: SecretMeta): Promise<PendingVersion | undefined> {
+  const versionId = pendingVersionId(meta);
+  if (versionId === undefined) return undefined;
+  const versions = await listVersions(client, meta.arn, false);
+  const createdDate = versions.find((version) => version.versionId === versionId)?.createdDate ?? new Date(0);
+  return { versionId, createdDate, hasValue: await versionHasValue(client, meta.arn, versionId) };
+}
+
+export async function tagSecret(client: SecretsManagerClient, secretId: string, key: string, value: string): Promise<void> {
+  try {
+    await client.send(new TagResourceCommand({ SecretId: secretId, Tags: [{ Key: key, Value: value }] }));
+  } catch (error) {
+    throw wrap('TagResource', secretId, error);
+  }
+}
+
+export async function untagSecret(client: SecretsManagerClient, secretId: string, key: string): Promise<void> {
+  try {
+    await client.send(new UntagResourceCommand({ SecretId: secretId, TagKeys: [key] }));
+  } catch (error) {
+    throw wrap('UntagResource', secretId, error);
+  }
+}
+
+/** RotateSecret with RotateImmediately: the configured rotation function runs now. Returns the new version id. */
+export async function startRotation(client: SecretsManagerClient, secretId: string): Promise<string> {
+  let versionId: string | undefined;
+  try {
+    versionId = (await client.send(new RotateSecretCommand({ SecretId: secretId, RotateImmediately: true }))).VersionId;
+  } catch (error) {
+    throw wrap('RotateSecret', secretId, error);
+  }
+  if (versionId === undefined) throw new SecretsManagerError('RotateSecret', secretId, 'NoVersionId');
+  return versionId;
+}

@@ -1,0 +1,155 @@
+/**
+ * Everything `status` and `report` show about each managed secret, gathered once: metadata from
+ * Secrets Manager, the current document's public fields (never its secret), the classification of
+ * lambdas/core/status, and for alternating pairs whether the previous client is still in use.
+ */
+import { AWSCURRENT } from '../lambdas/core/aws/secrets-store';
+import { describeDocument, describeError } from '../lambdas/core/redaction';
+import { TAGS } from '../lambdas/core/rotation/engine';
+import type { SecretDocument } from '../lambdas/core/secret-document';
+import { classifySecret, DAY_MS, type AgeState, type ClassifyOptions, type RotationState } from '../lambdas/core/status/classify';
+import { clientToRevoke, type UsageSummary } from '../lambdas/core/status/usage-check';
+import { inspectPending, readDocument, type SecretMeta } from './aws/managed-secrets';
+import type { CliContext } from './context';
+import type { GenesysAccess } from './genesys-access';
+
+/** One managed secret, JSON-ready (dates as ISO strings). This is the `--json` shape of `status`. */
+export interface SecretStatus {
+  readonly name: string;
+  readonly arn: string;
+  readonly strategy: string | null;
+  readonly environment: string | null;
+  readonly clientId: string | null;
+  /** Alternating: the standby client, which holds the previous credentials. */
+  readonly alternateClientId: string | null;
+  readonly adminSecretId: string | null;
+  readonly rotationEnabled: boolean;
+  readonly createdDate: string;
+  readonly lastRotatedDate: string | null;
+  readonly nextRotationDate: string | null;
+  readonly age: {
+    readonly state: AgeState;
+    /** `last-rotated`, or `created` when the secret was never rotated (age counts from its creation). */
+    readonly since: 'last-rotated' | 'created';
+    readonly sinceDate: string;
+    readonly days: number;
+    readonly maxRotationDays: number | null;
+    readonly dueDate: string | null;
+  };
+  readonly rotation: {
+    readonly state: RotationState;
+    readonly pendingVersionId: string | null;
+    readonly pendingCreatedDate: string | null;
+    readonly pendingHasValue: boolean | null;
+    readonly reason: string | null;
+  };
+  /** Alternating only: is the previous (standby) client still used? `null` when not checked. */
+  readonly previousClientUsage: (UsageSummary & { readonly error?: undefined }) | { readonly error: string } | null;
+  /** A current document the rotator cannot use (the secret will not rotate). */
+  readonly documentError: string | null;
+  /** Overdue, stuck rotation or unusable document: makes `status` exit 1. */
+  readonly failing: boolean;
+}
+
+export interface GatherOptions extends Omit<ClassifyOptions, 'now'> {
+  readonly usage: { readonly days: number } | undefined;
+}
+
+function iso(date: Date | undefined): string | null {
+  return date === undefined ? null : date.toISOString();
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+export async function gatherStatus(ctx: CliContext, access: GenesysAccess, meta: SecretMeta, options: GatherOptions): Promise<SecretStatus> {
+  const now = ctx.now();
+  let doc: SecretDocument | undefined;
+  let documentError: string | null = null;
+  try {
+    doc = await readDocument(ctx.secretsManager, meta.arn, { stage: AWSCURRENT });
+    if (doc === undefined) documentError = 'no AWSCURRENT value';
+  } catch (error) {
+    documentError = String(describeError(error).errorMessage);
+  }
+  const pending = await inspectPending(ctx.secretsManager, meta);
+  const assessment = classifySecret(
+    { createdDate: meta.createdDate, lastRotatedDate: meta.lastRotatedDate, maxRotationDaysTag: meta.tags[TAGS.maxRotationDays], pending },
+    { ...options, now },
+  );
+
+  let previousClientUsage: SecretStatus['previousClientUsage'] = null;
+  const previousClient = doc === undefined ? undefined : clientToRevoke(doc, 'scheduled');
+  if (doc !== undefined && previousClient !== undefined && options.usage !== undefined) {
+    try {
+      previousClientUsage = await access.usage(meta.arn, doc, previousClient, options.usage.days, meta.lastRotatedDate);
+    } catch (error) {
+      previousClientUsage = { error: String(describeError(error).errorMessage) };
+    }
+  }
+
+  const described = doc === undefined ? undefined : describeDocument(doc);
+  return {
+    name: meta.name,
+    arn: meta.arn,
+    strategy: described?.strategy ?? null,
+    environment: described?.environment ?? null,
+    clientId: described?.clientId ?? null,
+    alternateClientId: described?.alternateClientId ?? null,
+    adminSecretId: described?.adminSecretId ?? null,
+    rotationEnabled: meta.rotationEnabled,
+    createdDate: meta.createdDate.toISOString(),
+    lastRotatedDate: iso(meta.lastRotatedDate),
+    nextRotationDate: iso(meta.nextRotationDate),
+    age: {
+      state: assessment.age.state,
+      since: assessment.age.since,
+      sinceDate: assessment.age.sinceDate.toISOString(),
+      days: round(assessment.age.ageDays, 2),
+      maxRotationDays: assessment.age.maxRotationDays ?? null,
+      dueDate: iso(assessment.age.dueDate),
+    },
+    rotation: {
+      state: assessment.rotation.state,
+      pendingVersionId: assessment.rotation.pending?.versionId ?? null,
+      pendingCreatedDate: iso(assessment.rotation.pending?.createdDate),
+      pendingHasValue: assessment.rotation.pending?.hasValue ?? null,
+      reason: assessment.rotation.reason ?? null,
+    },
+    previousClientUsage,
+    documentError,
+    failing: assessment.failing || documentError !== null,
+  };
+}
+
+export interface StatusSummary {
+  readonly total: number;
+  readonly ok: number;
+  readonly dueSoon: number;
+  readonly overdue: number;
+  readonly noPolicy: number;
+  readonly stuck: number;
+  readonly inProgress: number;
+  readonly failing: number;
+}
+
+export function summarise(statuses: readonly SecretStatus[]): StatusSummary {
+  const count = (predicate: (status: SecretStatus) => boolean): number => statuses.filter(predicate).length;
+  return {
+    total: statuses.length,
+    ok: count((s) => s.age.state === 'ok'),
+    dueSoon: count((s) => s.age.state === 'due-soon'),
+    overdue: count((s) => s.age.state === 'overdue'),
+    noPolicy: count((s) => s.age.state === 'no-policy'),
+    stuck: count((s) => s.rotation.state === 'stuck'),
+    inProgress: count((s) => s.rotation.state === 'in-progress'),
+    failing: count((s) => s.failing),
+  };
+}
+
+/** Days until the policy is breached (negative: overdue by that much). */
+export function daysLeft(status: SecretStatus, now: Date): number | undefined {
+  return status.age.dueDate === null ? undefined : (Date.parse(status.age.dueDate) - now.getTime()) / DAY_MS;
+}

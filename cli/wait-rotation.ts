@@ -1,0 +1,118 @@
+/**
+ * Waits for a rotation started by RotateSecret and reports each step as far as Secrets Manager's
+ * metadata lets one infer it (there is no API that reports steps):
+ * - createSecret is done once the new version has a value;
+ * - setSecret does nothing for this rotator (Genesys Cloud generated the secret in createSecret);
+ * - testSecret passed and finishSecret ran once the new version is AWSCURRENT;
+ * - for an emergency, the rotation clears the emergency tag last.
+ * Success: the version is AWSCURRENT (and the tag is gone, when asked). Failure: the timeout passes
+ * first, or the version loses its AWSPENDING label without becoming AWSCURRENT.
+ */
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AWSCURRENT, AWSPENDING } from '../lambdas/core/aws/secrets-store';
+import { formatDuration } from '../lambdas/core/status/classify';
+import { describeSecret, listVersions, versionHasValue, type SecretMeta } from './aws/managed-secrets';
+import type { Progress } from './progress';
+
+export type StepName = 'RotateSecret' | 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret' | 'emergencyTag';
+export type StepStatus = 'done' | 'failed' | 'not reached' | 'unknown';
+
+export interface StepReport {
+  readonly step: StepName;
+  readonly status: StepStatus;
+  /** What was seen, and how the status was inferred. */
+  readonly detail: string;
+}
+
+export interface RotationWaitResult {
+  readonly succeeded: boolean;
+  readonly versionId: string;
+  readonly steps: readonly StepReport[];
+  /** DescribeSecret at the end. */
+  readonly meta: SecretMeta;
+  /** Why it failed, in words. */
+  readonly failure: string | undefined;
+}
+
+export interface WaitOptions {
+  readonly secretArn: string;
+  readonly versionId: string;
+  readonly timeoutMs: number;
+  readonly pollIntervalMs: number;
+  /** Also wait for this tag to disappear (the emergency tag). */
+  readonly tagCleared?: string;
+  readonly progress: Progress;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function waitForRotation(client: SecretsManagerClient, options: WaitOptions): Promise<RotationWaitResult> {
+  const { secretArn, versionId, timeoutMs, pollIntervalMs, tagCleared, progress } = options;
+  const started = Date.now();
+  let hasValue = false;
+  let meta: SecretMeta;
+  let failure: string | undefined;
+  let current = false;
+  let tagGone = tagCleared === undefined;
+
+  for (;;) {
+    meta = await describeSecret(client, secretArn);
+    const stages = meta.versionStages[versionId] ?? [];
+    current = stages.includes(AWSCURRENT);
+    tagGone = tagCleared === undefined || !Object.hasOwn(meta.tags, tagCleared);
+    if (!current && !hasValue) hasValue = await versionHasValue(client, secretArn, versionId);
+    if (current && tagGone) break;
+    if (!current && !stages.includes(AWSPENDING)) {
+      failure = `version ${versionId} lost its AWSPENDING label without becoming AWSCURRENT (another rotation replaced it?)`;
+      break;
+    }
+    const elapsed = Date.now() - started;
+    if (elapsed >= timeoutMs) {
+      failure = current
+        ? `version ${versionId} is AWSCURRENT but the ${tagCleared ?? ''} tag was not cleared within ${formatDuration(timeoutMs)}`
+        : `version ${versionId} did not become AWSCURRENT within ${formatDuration(timeoutMs)}`;
+      break;
+    }
+    progress.update(`rotating ${meta.name}: ${current ? 'finished, waiting for the emergency tag to clear' : hasValue ? 'new secret stored, testing' : 'creating the new secret'} (${formatDuration(elapsed)})`);
+    await sleep(pollIntervalMs);
+  }
+  progress.done();
+
+  const versions = await listVersions(client, secretArn, false);
+  const created = versions.find((version) => version.versionId === versionId)?.createdDate;
+  const previous = versions.find((version) => version.stages.includes('AWSPREVIOUS'));
+  const steps: StepReport[] = [
+    { step: 'RotateSecret', status: 'done', detail: `staged version ${versionId} as AWSPENDING${created ? ` at ${created.toISOString()}` : ''}` },
+    current || hasValue
+      ? { step: 'createSecret', status: 'done', detail: 'the new version has a value: Genesys Cloud regenerated the secret and it was stored as AWSPENDING' }
+      : { step: 'createSecret', status: 'failed', detail: 'the new version never got a value: createSecret failed (or is still being retried); see the rotate function logs' },
+    current || hasValue
+      ? { step: 'setSecret', status: 'done', detail: 'nothing to do: Genesys Cloud generated the secret in createSecret (inferred)' }
+      : { step: 'setSecret', status: 'not reached', detail: 'runs after createSecret' },
+    current
+      ? { step: 'testSecret', status: 'done', detail: 'the new credentials got a token for the right client (inferred: finishSecret runs only after it passes)' }
+      : hasValue
+        ? { step: 'testSecret', status: 'unknown', detail: 'not observable: it failed, or finishSecret did; see the rotate function logs' }
+        : { step: 'testSecret', status: 'not reached', detail: 'runs after createSecret' },
+    current
+      ? {
+          step: 'finishSecret',
+          status: 'done',
+          detail: `version ${versionId} is AWSCURRENT${previous ? `; ${previous.versionId} is AWSPREVIOUS` : ''}`,
+        }
+      : { step: 'finishSecret', status: hasValue ? 'unknown' : 'not reached', detail: `version ${versionId} is not AWSCURRENT` },
+  ];
+  if (tagCleared !== undefined) {
+    steps.push(
+      tagGone
+        ? { step: 'emergencyTag', status: 'done', detail: `tag ${tagCleared} cleared by the rotation` }
+        : { step: 'emergencyTag', status: current ? 'failed' : 'not reached', detail: `tag ${tagCleared} is still set` },
+    );
+  }
+  return { succeeded: failure === undefined, versionId, steps, meta, failure };
+}
+
+export function renderSteps(steps: readonly StepReport[]): string[] {
+  const width = Math.max(...steps.map((s) => s.step.length));
+  return steps.map((s) => `  ${s.step.padEnd(width)}  ${s.status.padEnd(11)}  ${s.detail}`);
+}

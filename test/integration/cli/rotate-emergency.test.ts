@@ -1,0 +1,217 @@
+import { DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { parseSecretDocument, type SecretDocument } from '../../../lambdas/core/secret-document';
+import type { Sandbox, SandboxOrg } from '../../../local/sandbox';
+import { runAgainst, ShiftableClock, startSandbox } from './harness';
+
+jest.setTimeout(30_000);
+
+async function documentAt(sandbox: Sandbox, secretId: string, stage: string): Promise<SecretDocument> {
+  const out = await sandbox.secretsManager.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }));
+  return parseSecretDocument(out.SecretString);
+}
+
+async function tagsOf(sandbox: Sandbox, secretId: string): Promise<Record<string, string>> {
+  const out = await sandbox.secretsManager.send(new DescribeSecretCommand({ SecretId: secretId }));
+  return Object.fromEntries((out.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+}
+
+interface StepJson {
+  step: string;
+  status: string;
+}
+
+describe('CLI rotate and emergency', () => {
+  const clock = new ShiftableClock();
+  let sandbox: Sandbox;
+  let org: SandboxOrg;
+  const outputs: string[] = [];
+
+  /** A managed client whose rotation function is configured (as the stack does) by a first rotation, 3 days ago. */
+  async function managed(name: string, strategy: 'single' | 'alternating') {
+    clock.daysAgo(3);
+    try {
+      const client = await sandbox.addManagedClient(org, { name, strategy });
+      expect((await sandbox.rotate(client.secretArn)).ok).toBe(true);
+      return client;
+    } finally {
+      clock.present();
+    }
+  }
+
+  async function cli(argv: string[], options: Parameters<typeof runAgainst>[2] = {}) {
+    const run = await runAgainst(sandbox, argv, options);
+    outputs.push(run.stdout, run.stderr);
+    return run;
+  }
+
+  beforeAll(async () => {
+    sandbox = await startSandbox(clock);
+    org = await sandbox.createOrg('Acme');
+  });
+
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  describe('rotate', () => {
+    it('rotates an alternating secret now, waits, and reports every step', async () => {
+      // Prepare
+      const jobs = await managed('jobs', 'alternating');
+      const before = await documentAt(sandbox, jobs.secretArn, 'AWSCURRENT');
+      // Act
+      const run = await cli(['rotate', 'genesys-rotator/acme/jobs', '--json']);
+      // Assess
+      expect(run.code).toBe(0);
+      const result = JSON.parse(run.stdout) as { succeeded: boolean; versionId: string; steps: StepJson[]; clientBefore: string; clientAfter: string; regeneratedClientId: string; exitCode: number };
+      const after = await documentAt(sandbox, jobs.secretArn, 'AWSCURRENT');
+      expect(result).toMatchObject({ succeeded: true, clientBefore: before.clientId, clientAfter: after.clientId, regeneratedClientId: before.alternateClientId, exitCode: 0 });
+      expect(after.clientId).toBe(before.alternateClientId);
+      expect(result.steps.map((s) => [s.step, s.status])).toEqual([
+        ['RotateSecret', 'done'],
+        ['createSecret', 'done'],
+        ['setSecret', 'done'],
+        ['testSecret', 'done'],
+        ['finishSecret', 'done'],
+      ]);
+      const versions = sandbox.aws.secretsManager.versions(jobs.secretArn);
+      expect(versions.find((v) => v.versionId === result.versionId)?.stages).toEqual(['AWSCURRENT']);
+    });
+
+    it('reports the usage of the standby it regenerates, in the table output', async () => {
+      // Prepare
+      const api = await managed('api', 'alternating');
+      const standby = (await documentAt(sandbox, api.secretArn, 'AWSCURRENT')).alternateClientId!;
+      sandbox.genesys.recordUsage(standby, { requests: 7, date: new Date(Date.now() - 86_400_000).toISOString() });
+      // Act
+      const run = await cli(['rotate', api.secretArn]);
+      // Assess
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`Usage of client ${standby}: IN USE: 7 requests`);
+      expect(run.stdout).toMatch(/finishSecret\s+done/);
+      expect(run.stdout).toMatch(/Rotated: version \S+ is AWSCURRENT/);
+    });
+
+    it('exits 1 and says which step failed when the rotation does not finish', async () => {
+      // Prepare: every regenerate is refused, so createSecret never stores a value.
+      const crm = await managed('crm', 'single');
+      sandbox.genesys.faults.failNext(10, { method: 'POST', path: /\/secret$/, status: 403 });
+      try {
+        // Act
+        const run = await cli(['rotate', crm.secretArn, '--timeout', '0.3', '--json']);
+        // Assess
+        expect(run.code).toBe(1);
+        const result = JSON.parse(run.stdout) as { succeeded: boolean; failure: string; steps: StepJson[] };
+        expect(result.succeeded).toBe(false);
+        expect(result.failure).toContain('did not become AWSCURRENT');
+        expect(result.steps.find((s) => s.step === 'createSecret')?.status).toBe('failed');
+        expect(result.steps.find((s) => s.step === 'finishSecret')?.status).toBe('not reached');
+      } finally {
+        await sandbox.aws.secretsManager.waitForRotation(crm.secretArn);
+        sandbox.genesys.faults.reset();
+      }
+    });
+
+    it('shows progress on a terminal and nothing when piped', async () => {
+      // Prepare: a little latency so that at least one poll sees the rotation running.
+      const svc = await managed('svc', 'single');
+      sandbox.genesys.faults.latencyMs = 30;
+      try {
+        // Act
+        const terminal = await cli(['rotate', svc.secretArn], { isTTY: true });
+        const piped = await cli(['rotate', svc.secretArn], { isTTY: false });
+        // Assess
+        expect(terminal.code).toBe(0);
+        expect(terminal.stderr).toMatch(/rotating genesys-rotator\/acme\/svc/);
+        expect(terminal.stderr.endsWith('\r\x1b[2K')).toBe(true); // the line is cleared at the end
+        expect(piped.code).toBe(0);
+        expect(piped.stderr).toBe('');
+      } finally {
+        sandbox.genesys.faults.reset();
+      }
+    });
+  });
+
+  describe('emergency', () => {
+    it('revokes the leaked alternating credentials, clears its tag, and reports what was revoked', async () => {
+      // Prepare
+      const pay = await managed('pay', 'alternating');
+      const leaked = await documentAt(sandbox, pay.secretArn, 'AWSCURRENT');
+      sandbox.genesys.recordUsage(leaked.clientId, { requests: 5 });
+      // Act
+      const run = await cli(['emergency', pay.secretArn, '--reason', 'posted in #general (ticket 4711)!', '--yes', '--json']);
+      // Assess
+      expect(run.code).toBe(0);
+      const result = JSON.parse(run.stdout) as {
+        reason: string;
+        revokedClientId: string;
+        currentClientId: string;
+        emergencyTagCleared: boolean;
+        leakedCredentialsRefused: boolean;
+        usageOfRevokedClient: { verdict: string; clientId: string };
+        steps: StepJson[];
+      };
+      expect(result).toMatchObject({
+        reason: 'posted in general ticket 4711',
+        revokedClientId: leaked.clientId,
+        currentClientId: leaked.alternateClientId,
+        emergencyTagCleared: true,
+        leakedCredentialsRefused: true,
+        usageOfRevokedClient: { verdict: 'in-use', clientId: leaked.clientId },
+      });
+      expect(result.steps.find((s) => s.step === 'emergencyTag')?.status).toBe('done');
+      // The truth, from the stand-ins: leaked secret dead, tag gone, new credentials work, event marked emergency.
+      expect(sandbox.genesys.secretWorks(leaked.clientId, leaked.clientSecret)).toBe(false);
+      expect((await documentAt(sandbox, pay.secretArn, 'AWSPREVIOUS')).clientId).toBe(leaked.clientId);
+      expect(await tagsOf(sandbox, pay.secretArn)).not.toHaveProperty('genesys-rotator:emergency');
+      const current = await documentAt(sandbox, pay.secretArn, 'AWSCURRENT');
+      expect(sandbox.genesys.secretWorks(current.clientId, current.clientSecret)).toBe(true);
+      const events = sandbox.aws.eventBridge.entries().filter((e) => e.detail.includes(pay.secretArn));
+      expect(JSON.parse(events.at(-1)!.detail)).toMatchObject({ emergency: true, clientId: current.clientId });
+    });
+
+    it('regenerates a single client and tells the operator about tokens issued before', async () => {
+      // Prepare
+      const ops = await managed('ops', 'single');
+      const leaked = await documentAt(sandbox, ops.secretArn, 'AWSCURRENT');
+      // Act
+      const run = await cli(['emergency', 'genesys-rotator/acme/ops', '--reason', 'laptop stolen', '--yes']);
+      // Assess
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`Revoked: client ${leaked.clientId}`);
+      expect(run.stdout).toContain(`Genesys Cloud refuses the leaked credentials of client ${leaked.clientId}`);
+      expect(run.stdout).toContain('Emergency tag: cleared.');
+      expect(run.stdout).toMatch(/Access tokens issued before the rotation may stay valid until \S+ \(token lifetime 86400 s\)/);
+      expect(sandbox.genesys.secretWorks(leaked.clientId, leaked.clientSecret)).toBe(false);
+    });
+
+    it('asks for confirmation, and changes nothing when the answer is no', async () => {
+      // Prepare
+      const hr = await managed('hr', 'alternating');
+      const versionsBefore = sandbox.aws.secretsManager.versions(hr.secretArn);
+      sandbox.aws.resetCounts();
+      // Act
+      const run = await cli(['emergency', hr.secretArn, '--reason', 'leak'], { stdin: 'no\n' });
+      // Assess
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('Type "yes" to continue');
+      expect(run.stderr).toContain('Aborted: nothing changed.');
+      const counts = sandbox.aws.requestCounts();
+      expect(counts.TagResource ?? 0).toBe(0);
+      expect(counts.RotateSecret ?? 0).toBe(0);
+      expect(sandbox.aws.secretsManager.versions(hr.secretArn)).toEqual(versionsBefore);
+    });
+
+    it('goes ahead when the operator types yes', async () => {
+      const hr2 = await managed('hr2', 'single');
+      const run = await cli(['emergency', hr2.secretArn, '--reason', 'leak'], { stdin: 'yes\n' });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Emergency tag: cleared.');
+    });
+  });
+
+  it('never printed a secret or an access token', () => {
+    const all = outputs.join('\n');
+    expect(all.length).toBeGreaterThan(0);
+    for (const value of [...sandbox.genesys.issuedSecrets(), ...sandbox.genesys.issuedTokens()]) expect(all).not.toContain(value);
+  });
+});
