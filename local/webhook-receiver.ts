@@ -47,7 +47,9 @@ export async function startWebhookReceiver(signingKey: () => string): Promise<We
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }
