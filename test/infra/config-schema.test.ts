@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ConfigurationError } from '../../lambdas/core/errors';
+import { DeploymentConfigError } from '../../lib/errors';
 import { loadRotatorConfig, parseRotatorConfig } from '../../lib/config/load';
 import type { RotatorConfigInput } from '../../lib/config/schema';
 import { EXAMPLE_CONFIG, synthExample } from './synth';
@@ -34,11 +34,11 @@ function validConfig(): RotatorConfigInput {
 }
 
 /** Runs the parser and returns the thrown error (fails the test if nothing is thrown). */
-function errorOf(config: unknown): ConfigurationError {
+function errorOf(config: unknown): DeploymentConfigError {
   try {
     parseRotatorConfig(config, 'test.json');
   } catch (error) {
-    if (error instanceof ConfigurationError) return error;
+    if (error instanceof DeploymentConfigError) return error;
     throw error;
   }
   throw new Error('expected the configuration to be refused');
@@ -181,6 +181,8 @@ describe('Config: deployment file schema', () => {
     expect(error.message).toContain('→ at clients[0].schedule.window');
     expect(error.message).toContain('→ at notifications.emails[0]');
     expect(error.field).toBe('organisations.1.environment, clients.0.schedule.window, notifications.emails.0');
+    expect(error.issues.map((issue) => issue.path)).toEqual(['organisations.1.environment', 'clients.0.schedule.window', 'notifications.emails.0']);
+    expect(error.issues.every((issue) => issue.expected.length > 0)).toBe(true);
   });
 });
 
@@ -212,7 +214,7 @@ describe('Config: loading the file', () => {
   });
 
   it('names the file when it does not exist', () => {
-    expect(() => loadRotatorConfig(path.join(dir, 'missing.json'))).toThrow(ConfigurationError);
+    expect(() => loadRotatorConfig(path.join(dir, 'missing.json'))).toThrow(DeploymentConfigError);
   });
 
   it('fails the synth of the app with the path of the bad value', () => {
