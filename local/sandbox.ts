@@ -18,7 +18,7 @@ import { ROTATED_EVENT_DETAIL_TYPE, ROTATED_EVENT_SOURCE } from '../lambdas/core
 import { TAGS } from '../lambdas/core/rotation/engine';
 import type { GenesysEnvironment } from '../lambdas/core/regions';
 import type { SecretDocument, Strategy } from '../lambdas/core/secret-document';
-import { startAwsEmulator, type AwsEmulator, type AwsEmulatorOptions } from './aws';
+import { startAwsEmulator, type AwsEmulator, type AwsEmulatorOptions, type RotationStep } from './aws';
 import { startGenesysEmulator, type GenesysEmulator, type GenesysEmulatorOptions } from './genesys';
 import { startSqsEmulator, type SqsEmulator } from './sqs';
 
@@ -49,6 +49,8 @@ export interface SandboxOrg {
   readonly environment: GenesysEnvironment;
   readonly adminSecretArn: string;
   readonly adminClientIds: readonly [string, string];
+  /** Role of the admin pair (ADMIN_PERMISSIONS), to restore after a test takes permissions away. */
+  readonly adminRoleId: string;
   /** Role with the managed clients' permissions. */
   readonly appRoleId: string;
   readonly divisionId: string;
@@ -102,8 +104,19 @@ export interface AttachedNotifier {
   idle(): Promise<void>;
 }
 
+/** Runs after the rotate handler completed `step` of a rotation of `secretId`. */
+export type AfterStepHook = (step: RotationStep, secretId: string) => Promise<void>;
+
 export class Sandbox {
   private sqs: SqsEmulator | undefined;
+  /** Puts back the process.env values the sandbox replaced, on close. */
+  private readonly restoreEnv: (() => void)[] = [];
+
+  /**
+   * Called after each rotation step the rotation function completed (e.g. to move a clock or put
+   * load on a dependent inside the rotation window); set and clear it between rotations.
+   */
+  afterStep: AfterStepHook | undefined;
 
   readonly secretsManager: SecretsManagerClient;
   readonly eventBridge: EventBridgeClient;
@@ -116,7 +129,9 @@ export class Sandbox {
     readonly rotateHandler: ReturnType<typeof createRotateHandler>,
     env: Record<string, string>,
     readonly metrics: RecordedMetrics,
+    restoreEnv: () => void,
   ) {
+    this.restoreEnv.push(restoreEnv);
     const clientConfig = { endpoint: aws.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
     this.secretsManager = new SecretsManagerClient(clientConfig);
     this.eventBridge = new EventBridgeClient(clientConfig);
@@ -134,14 +149,20 @@ export class Sandbox {
       AWS_ENDPOINT_URL_EVENTBRIDGE: aws.endpoint,
     };
     // The SDK reads its endpoint variables from process.env, as it does in Lambda.
-    Object.assign(process.env, env);
-    process.env.AWS_ACCESS_KEY_ID ??= 'local';
-    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+    const restoreEnv = overrideEnv({
+      ...env,
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    });
     const logger = options.rotate?.logger ?? new Logger({ serviceName: 'genesys-oauth-rotator', logLevel: options.logLevel ?? 'SILENT' });
     const metrics = new RecordedMetrics();
     const handler = createRotateHandler({ metrics, ...options.rotate, logger, env });
-    aws.secretsManager.registerRotationFunction(ROTATE_FUNCTION_ARN, handler);
-    return new Sandbox(genesys, aws, handler, env, metrics);
+    const sandbox = new Sandbox(genesys, aws, handler, env, metrics, restoreEnv);
+    aws.secretsManager.registerRotationFunction(ROTATE_FUNCTION_ARN, async (event, context) => {
+      await handler(event, context);
+      await sandbox.afterStep?.(event.Step, event.SecretId);
+    });
+    return sandbox;
   }
 
   /** An organization with an admin pair (two clients with `oauth:client:edit`) and its secret. */
@@ -160,17 +181,24 @@ export class Sandbox {
       strategy: 'alternating',
       alternateClientId: b.id,
     });
-    return { orgId: org.id, name, environment, adminSecretArn, adminClientIds: [a.id, b.id], appRoleId: appRole.id, divisionId };
+    return { orgId: org.id, name, environment, adminSecretArn, adminClientIds: [a.id, b.id], adminRoleId: adminRole.id, appRoleId: appRole.id, divisionId };
   }
 
   /**
    * A managed client (or pair) and its secret, loaded with the client's current secret as an
    * operator would after creating it. Extra document fields are kept by every rotation.
+   * `tokenLifetimeSeconds` is the clients' accessTokenValiditySeconds (Genesys default otherwise).
    */
-  async addManagedClient(org: SandboxOrg, input: { name: string; strategy: Strategy; extra?: Record<string, unknown>; verifyPath?: string }): Promise<ManagedClient> {
-    const roleDivisions = [{ roleId: org.appRoleId, divisionId: org.divisionId }];
-    const first = this.genesys.createClient(org.orgId, { name: `${input.name}-a`, roleDivisions });
-    const second = input.strategy === 'alternating' ? this.genesys.createClient(org.orgId, { name: `${input.name}-b`, roleDivisions }) : undefined;
+  async addManagedClient(
+    org: SandboxOrg,
+    input: { name: string; strategy: Strategy; extra?: Record<string, unknown>; verifyPath?: string; tokenLifetimeSeconds?: number },
+  ): Promise<ManagedClient> {
+    const client = {
+      roleDivisions: [{ roleId: org.appRoleId, divisionId: org.divisionId }],
+      ...(input.tokenLifetimeSeconds !== undefined ? { accessTokenValiditySeconds: input.tokenLifetimeSeconds } : {}),
+    };
+    const first = this.genesys.createClient(org.orgId, { name: `${input.name}-a`, ...client });
+    const second = input.strategy === 'alternating' ? this.genesys.createClient(org.orgId, { name: `${input.name}-b`, ...client }) : undefined;
     const doc: SecretDocument = {
       ...input.extra,
       environment: org.environment,
@@ -215,7 +243,7 @@ export class Sandbox {
   async attachNotifier(dependents: readonly DependentsEntry[], options: { sleep?: (ms: number) => Promise<void> } = {}): Promise<AttachedNotifier> {
     this.sqs ??= await startSqsEmulator();
     const sqs = this.sqs;
-    process.env.AWS_ENDPOINT_URL_SQS = sqs.endpoint;
+    this.restoreEnv.push(overrideEnv({ AWS_ENDPOINT_URL_SQS: sqs.endpoint }));
     const queueUrl = sqs.createQueue('genesys-oauth-rotator-webhook-dlq');
     const handler = createNotifyHandler({
       env: {
@@ -254,7 +282,24 @@ export class Sandbox {
     this.secretsManager.destroy();
     this.eventBridge.destroy();
     await Promise.all([this.genesys.close(), this.aws.close(), this.sqs?.close()]);
+    for (const restore of this.restoreEnv.splice(0).reverse()) restore();
   }
+}
+
+/**
+ * Sets `values` in process.env; the returned function puts back what was there before, except where
+ * something else (another sandbox started later) has replaced a value since.
+ */
+function overrideEnv(values: Readonly<Record<string, string>>): () => void {
+  const previous = Object.entries(values).map(([key, value]) => ({ key, value, before: process.env[key] }));
+  Object.assign(process.env, values);
+  return () => {
+    for (const { key, value, before } of previous) {
+      if (process.env[key] !== value) continue;
+      if (before === undefined) Reflect.deleteProperty(process.env, key);
+      else process.env[key] = before;
+    }
+  };
 }
 
 function slug(name: string): string {

@@ -1,11 +1,10 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Agent } from 'undici';
 import { createCredentialProvider } from '../../../client';
 import { createGenesysClient } from '../../../lambdas/core/genesys/client';
 import type { GenesysApi } from '../../../lambdas/core/genesys/types';
 import type { Log } from '../../../lambdas/core/log';
 import { callThroughProvider, startDependent } from '../../../local/dependent';
-import { startWorld, type World } from './rotation-world';
+import { Sandbox, type SandboxOrg } from '../../../local/sandbox';
 
 const ROTATIONS = 20;
 const BURST = 25;
@@ -19,25 +18,30 @@ function recordingLog(): Log & { lines: string[] } {
 }
 
 describe('Integration: credential provider through rotations', () => {
-  let world: World;
+  // One clock drives Genesys token expiry and the consumer's renewal.
+  const clock = { now: Date.now() };
+  let sandbox: Sandbox;
+  let org: SandboxOrg;
   let agent: Agent;
-  let consumerSm: SecretsManagerClient;
 
   beforeAll(async () => {
-    world = await startWorld();
     agent = new Agent({ keepAliveTimeout: 1_000 });
-    consumerSm = new SecretsManagerClient({ endpoint: world.aws.endpoint, region: world.aws.region });
+    sandbox = await Sandbox.start({
+      genesys: { now: () => clock.now, tokenRatePerMinute: 1_000_000 },
+      aws: { stepRetry: { attempts: 3, delayMs: 0 } },
+      rotate: { dispatcher: agent, propagation: { maxWaitMs: 2_000, initialDelayMs: 5, maxDelayMs: 20 } },
+    });
+    org = await sandbox.createOrg('dependents-test');
   });
 
   afterAll(async () => {
-    consumerSm.destroy();
+    await sandbox.close();
     await agent.close();
-    await world.close();
   });
 
   it.each(['alternating', 'single'] as const)('keeps a consumer working through 20 consecutive %s rotations under concurrent load', async (strategy) => {
     // Prepare: a consumer whose tokens live 300 s (renewed after 150 s) on the shared clock
-    const { arn, clientIds } = await world.createManagedSecret(`app-${strategy}`, { strategy, tokenLifetimeSeconds: 300 });
+    const { secretArn, clientIds } = await sandbox.addManagedClient(org, { name: `app-${strategy}`, strategy, tokenLifetimeSeconds: 300 });
     let genesys: GenesysApi | undefined;
     const tokenRequests = { accepted: 0, refused: 0 };
     const counting = (api: GenesysApi): GenesysApi => ({
@@ -55,40 +59,42 @@ describe('Integration: credential provider through rotations', () => {
     });
     const log = recordingLog();
     const provider = createCredentialProvider({
-      secretId: arn,
-      secretsManager: consumerSm,
-      genesys: (environment) => (genesys ??= counting(createGenesysClient({ environment, baseUrl: world.genesys.baseUrl, dispatcher: agent, now: () => world.clock.now }))),
-      now: () => world.clock.now,
+      secretId: secretArn,
+      secretsManager: sandbox.secretsManager,
+      genesys: (environment) => (genesys ??= counting(createGenesysClient({ environment, baseUrl: sandbox.genesys.baseUrl, dispatcher: agent, now: () => clock.now }))),
+      now: () => clock.now,
       log,
     });
-    const url = `${world.genesys.baseUrl}/api/v2/tokens/me`;
+    const url = `${sandbox.genesys.baseUrl}/api/v2/tokens/me`;
     const burstFailures: Record<string, number> = {};
     let burstCalls = 0;
     // After each rotation step, move time past the renewal point and fire a burst of concurrent calls:
     // for `single`, the burst after createSecret lands in the window where AWSCURRENT holds a dead secret.
-    world.afterStep = async (_step, secretId) => {
-      if (secretId !== arn) return;
-      world.clock.advance(200_000);
+    sandbox.afterStep = async (_step, secretId) => {
+      if (secretId !== secretArn) return;
+      clock.now += 200_000;
       const results = await Promise.all(Array.from({ length: BURST }, async () => await callThroughProvider(provider, url, agent)));
       burstCalls += results.length;
       for (const r of results) if (!r.ok) burstFailures[r.reason] = (burstFailures[r.reason] ?? 0) + 1;
     };
-    world.genesys.resetRequests();
-    const background = startDependent({ provider, genesysBaseUrl: world.genesys.baseUrl, intervalMs: 5, dispatcher: agent });
+    sandbox.genesys.resetRequests();
+    const background = startDependent({ provider, genesysBaseUrl: sandbox.genesys.baseUrl, intervalMs: 5, dispatcher: agent });
 
     // Act
-    for (let i = 0; i < ROTATIONS; i += 1) await world.rotate(arn);
-    world.afterStep = undefined;
+    const outcomes = [];
+    for (let i = 0; i < ROTATIONS; i += 1) outcomes.push(await sandbox.rotate(secretArn));
+    sandbox.afterStep = undefined;
     const report = await background.stop();
 
-    // Assess: no failed call, and the token was cached (far fewer token requests than calls)
+    // Assess: every rotation completed, no failed call, and the token was cached (far fewer token requests than calls)
+    expect(outcomes.filter((o) => !o.ok)).toEqual([]);
     expect(report.reasons).toEqual({});
     expect(burstFailures).toEqual({});
     expect(report.failures).toBe(0);
     expect(burstCalls).toBe(ROTATIONS * 4 * BURST);
     expect(tokenRequests.accepted).toBeGreaterThanOrEqual(ROTATIONS * 4); // one renewal per step: the rotations were really exercised
     expect(tokenRequests.accepted).toBeLessThanOrEqual(ROTATIONS * 4 + 1); // ... shared by the burst, not one per caller
-    const consumerCalls = world.genesys.requests().filter((r) => r.path === '/api/v2/tokens/me' && r.clientId !== undefined && clientIds.includes(r.clientId));
+    const consumerCalls = sandbox.genesys.requests().filter((r) => r.path === '/api/v2/tokens/me' && r.clientId !== undefined && clientIds.includes(r.clientId));
     expect(consumerCalls.length).toBeGreaterThanOrEqual(report.calls + burstCalls);
     if (strategy === 'single') {
       // The single window was hit in every rotation and recovered through AWSPENDING.
@@ -97,6 +103,6 @@ describe('Integration: credential provider through rotations', () => {
     }
     // Leak check: nothing the stand-in issued reached the provider's log.
     const text = log.lines.join('\n');
-    for (const value of [...world.genesys.issuedSecrets(), ...world.genesys.issuedTokens()]) expect(text).not.toContain(value);
+    for (const value of [...sandbox.genesys.issuedSecrets(), ...sandbox.genesys.issuedTokens()]) expect(text).not.toContain(value);
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,14 +6,14 @@ import { Agent } from 'undici';
 import { verifyWebhook, WEBHOOK_HEADERS } from '../../../client';
 import { SecretsStore } from '../../../lambdas/core/aws/secrets-store';
 import { GenesysNotFoundError, GenesysPermissionError } from '../../../lambdas/core/errors';
-import { parseRotatedEvent, type RotatedEventDetail } from '../../../lambdas/core/events';
+import { parseRotatedEvent, ROTATED_EVENT_DETAIL_TYPE, ROTATED_EVENT_SOURCE, type RotatedEventDetail } from '../../../lambdas/core/events';
 import { createGenesysClient } from '../../../lambdas/core/genesys/client';
 import type { Log } from '../../../lambdas/core/log';
 import { SqsDeadLetterQueue } from '../../../lambdas/core/notify/dead-letter';
 import { notifyDependents, type NotifierDeps } from '../../../lambdas/core/notify/notifier';
 import { createNotifyHandler } from '../../../lambdas/notify/handler';
+import { Sandbox, type SandboxOrg } from '../../../local/sandbox';
 import { startSqsEmulator, type SqsEmulator } from '../../../local/sqs';
-import { startWorld, type World } from '../client/rotation-world';
 
 const SIGNING_KEY = 'whsec-integration-test-signing-key';
 
@@ -56,10 +56,10 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; clo
 jest.setTimeout(30_000);
 
 describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
-  let world: World;
+  let sandbox: Sandbox;
+  let org: SandboxOrg;
   let sqs: SqsEmulator;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let sm: SecretsManagerClient;
   let sqsClient: SQSClient;
   let agent: Agent;
   let queueUrl: string;
@@ -83,8 +83,8 @@ describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
         allowLoopbackWebhooks: true,
         dependents: [{ secretArn: appArn, integrationCredentialIds: credentialIds, webhooks: webhooks.map((p) => ({ name: p.slice(1), url: `${receiver.url}${p}`, signingKeySecretArn: signingKeyArn })) }],
       },
-      secrets: new SecretsStore(sm),
-      genesysFor: (environment) => createGenesysClient({ environment, baseUrl: world.genesys.baseUrl, dispatcher: agent, now: () => world.clock.now }),
+      secrets: new SecretsStore(sandbox.secretsManager),
+      genesysFor: (environment) => createGenesysClient({ environment, baseUrl: sandbox.genesys.baseUrl, dispatcher: agent }),
       deadLetters: new SqsDeadLetterQueue(sqsClient, queueUrl),
       log,
       webhookOptions: { dispatcher: agent, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } },
@@ -100,28 +100,36 @@ describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
     }
   }
 
+  /** Rotates the app secret and returns the raw rotated event it published. */
+  async function rotateAndGetEvent(): Promise<unknown> {
+    expect((await sandbox.rotate(appArn)).ok).toBe(true);
+    const events = sandbox.aws.eventBridge.entries({ source: ROTATED_EVENT_SOURCE, detailType: ROTATED_EVENT_DETAIL_TYPE }).map((e) => e.event);
+    return events.filter((e) => (e.detail as { secretArn?: string }).secretArn === appArn).pop();
+  }
+
   async function rotateAndGetDetail(): Promise<RotatedEventDetail> {
-    await world.rotate(appArn);
-    const events = world.rotatedEvents().filter((e) => (e.detail as { secretArn?: string }).secretArn === appArn);
-    return parseRotatedEvent(events[events.length - 1]);
+    return parseRotatedEvent(await rotateAndGetEvent());
   }
 
   async function currentDoc(): Promise<{ clientId: string; clientSecret: string }> {
-    const value = await new SecretsStore(sm).getValue(appArn, { stage: 'AWSCURRENT' });
+    const value = await new SecretsStore(sandbox.secretsManager).getValue(appArn, { stage: 'AWSCURRENT' });
     return JSON.parse(value.secretString ?? '{}') as { clientId: string; clientSecret: string };
   }
 
   beforeAll(async () => {
-    world = await startWorld();
+    agent = new Agent({ keepAliveTimeout: 1_000 });
+    sandbox = await Sandbox.start({
+      aws: { stepRetry: { attempts: 3, delayMs: 0 } },
+      rotate: { dispatcher: agent, propagation: { maxWaitMs: 2_000, initialDelayMs: 5, maxDelayMs: 20 } },
+    });
+    org = await sandbox.createOrg('dependents-test');
     sqs = await startSqsEmulator();
     receiver = await startReceiver();
-    agent = new Agent({ keepAliveTimeout: 1_000 });
-    sm = new SecretsManagerClient({ endpoint: world.aws.endpoint, region: world.aws.region });
     sqsClient = new SQSClient({ endpoint: sqs.endpoint, region: 'us-east-1' });
     queueUrl = sqs.createQueue('rotator-webhooks-dlq');
-    signingKeyArn = (await sm.send(new CreateSecretCommand({ Name: 'webhook-signing-key', SecretString: SIGNING_KEY }))).ARN!;
-    appArn = (await world.createManagedSecret('app-notify', { strategy: 'alternating' })).arn;
-    credentialId = world.genesys.createIntegrationCredential(world.orgId, {
+    signingKeyArn = (await sandbox.secretsManager.send(new CreateSecretCommand({ Name: 'webhook-signing-key', SecretString: SIGNING_KEY }))).ARN!;
+    appArn = (await sandbox.addManagedClient(org, { name: 'app-notify', strategy: 'alternating' })).secretArn;
+    credentialId = sandbox.genesys.createIntegrationCredential(org.orgId, {
       name: 'gc-data-actions',
       typeName: 'pureCloudOAuthClient',
       fields: { clientId: 'placeholder', clientSecret: 'placeholder' },
@@ -129,12 +137,11 @@ describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
   });
 
   afterAll(async () => {
-    sm.destroy();
     sqsClient.destroy();
-    await agent.close();
     await receiver.close();
     await sqs.close();
-    await world.close();
+    await sandbox.close();
+    await agent.close();
   });
 
   it('updates the integration credential to the new AWSCURRENT, keeping its name and type, so Data Actions keep working', async () => {
@@ -147,21 +154,21 @@ describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
     // Assess
     const current = await currentDoc();
     expect(result.credentials).toEqual({ kind: 'updated', credentialIds: [credentialId] });
-    expect(world.genesys.integrationCredential(credentialId)).toEqual({
+    expect(sandbox.genesys.integrationCredential(credentialId)).toEqual({
       name: 'gc-data-actions',
       typeName: 'pureCloudOAuthClient',
       fields: { clientId: current.clientId, clientSecret: current.clientSecret },
       modifiedCount: 1,
     });
     expect(current.clientId).toBe(detail.clientId);
-    expect(world.genesys.secretWorks(current.clientId, current.clientSecret)).toBe(true);
+    expect(sandbox.genesys.secretWorks(current.clientId, current.clientSecret)).toBe(true);
   });
 
   it('does no harm when the same event arrives twice', async () => {
     // Prepare
     const detail = await rotateAndGetDetail();
     await notify(detail, deps([credentialId]));
-    const afterFirst = world.genesys.integrationCredential(credentialId);
+    const afterFirst = sandbox.genesys.integrationCredential(credentialId);
     const deliveredBefore = receiver.received.length;
 
     // Act
@@ -169,7 +176,7 @@ describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
 
     // Assess
     expect(again.credentials.kind).toBe('updated');
-    expect(world.genesys.integrationCredential(credentialId)?.fields).toEqual(afterFirst?.fields);
+    expect(sandbox.genesys.integrationCredential(credentialId)?.fields).toEqual(afterFirst?.fields);
     const keys = receiver.received.slice(deliveredBefore - 1).map((r) => r.headers[WEBHOOK_HEADERS.idempotencyKey]);
     expect(keys).toEqual([detail.versionId, detail.versionId]);
   });
@@ -220,7 +227,7 @@ describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
     // Prepare
     const older = await rotateAndGetDetail();
     await rotateAndGetDetail();
-    const before = world.genesys.integrationCredential(credentialId);
+    const before = sandbox.genesys.integrationCredential(credentialId);
     const delivered = receiver.received.length;
 
     // Act
@@ -228,7 +235,7 @@ describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
 
     // Assess
     expect(result.credentials.kind).toBe('skipped-newer-version');
-    expect(world.genesys.integrationCredential(credentialId)).toEqual(before);
+    expect(sandbox.genesys.integrationCredential(credentialId)).toEqual(before);
     expect(receiver.received.length).toBe(delivered + 1);
     expect(logLines.some((l) => l.includes('a newer rotation is already AWSCURRENT'))).toBe(true);
   });
@@ -248,8 +255,8 @@ describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
   it('fails with a clear GenesysPermissionError when the admin client may not edit integration credentials', async () => {
     // Prepare
     const detail = await rotateAndGetDetail();
-    const weakRole = world.genesys.defineRole(world.orgId, { name: 'oauth-only', permissions: ['oauth:client:view', 'oauth:client:edit'] });
-    for (const id of world.adminClientIds) world.genesys.setClientRoles(id, [{ roleId: weakRole.id, divisionId: 'home' }]);
+    const weakRole = sandbox.genesys.defineRole(org.orgId, { name: 'oauth-only', permissions: ['oauth:client:view', 'oauth:client:edit'] });
+    for (const id of org.adminClientIds) sandbox.genesys.setClientRoles(id, [{ roleId: weakRole.id, divisionId: org.divisionId }]);
 
     // Act
     const run = notify(detail, deps([credentialId]));
@@ -259,20 +266,19 @@ describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
       await expect(run).rejects.toBeInstanceOf(GenesysPermissionError);
       await expect(run).rejects.toThrow(/may not update integration credential .*integrations:integration:edit.*status 403/);
     } finally {
-      for (const id of world.adminClientIds) world.genesys.setClientRoles(id, [{ roleId: world.adminRoleId, divisionId: 'home' }]);
+      for (const id of org.adminClientIds) sandbox.genesys.setClientRoles(id, [{ roleId: org.adminRoleId, divisionId: org.divisionId }]);
     }
   });
 
   it('runs through the Lambda handler from the raw EventBridge event, configured by the environment', async () => {
     // Prepare
-    await world.rotate(appArn);
-    const event = world.rotatedEvents().filter((e) => (e.detail as { secretArn?: string }).secretArn === appArn).pop();
+    const event = await rotateAndGetEvent();
     process.env.AWS_ENDPOINT_URL_SQS = sqs.endpoint;
     const handler = createNotifyHandler({
       env: {
         ROTATOR_DEPENDENTS: JSON.stringify([{ secretArn: appArn, integrationCredentialIds: [credentialId], webhooks: [{ name: 'ok', url: `${receiver.url}/ok`, signingKeySecretArn: signingKeyArn }] }]),
         DLQ_URL: queueUrl,
-        GENESYS_CLOUD_BASE_URL: world.genesys.baseUrl,
+        GENESYS_CLOUD_BASE_URL: sandbox.genesys.baseUrl,
         ROTATOR_ALLOW_LOOPBACK_WEBHOOKS: 'true',
       },
       dispatcher: agent,
@@ -285,12 +291,12 @@ describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
     // Assess
     const current = await currentDoc();
     expect(result).toMatchObject({ secretArn: appArn, credentials: 'updated', webhooksDelivered: 1, webhooksDeadLettered: 0 });
-    expect(world.genesys.integrationCredential(credentialId)?.fields).toEqual({ clientId: current.clientId, clientSecret: current.clientSecret });
+    expect(sandbox.genesys.integrationCredential(credentialId)?.fields).toEqual({ clientId: current.clientId, clientSecret: current.clientSecret });
   });
 
   it('never lets an issued secret or access token reach logs, errors, webhook bodies or headers, or dead letters', () => {
     // Prepare: everything captured by the tests above
-    const issued = [...world.genesys.issuedSecrets(), ...world.genesys.issuedTokens()];
+    const issued = [...sandbox.genesys.issuedSecrets(), ...sandbox.genesys.issuedTokens()];
     const surfaces = [
       ...logLines,
       ...errorTexts,
