@@ -112,14 +112,12 @@ export async function runEmergency(ctx: CliContext, parsed: ParsedCommand, out: 
   }
 
   await tagSecret(ctx.secretsManager, meta.arn, TAGS.emergency, reason);
-  let result;
-  try {
-    result = await rotateAndWait(ctx, parsed, meta, progress, TAGS.emergency);
-  } catch (error) {
-    // RotateSecret refused: no rotation will clear the tag, and a later scheduled one must not revoke by surprise.
+  // Only when RotateSecret itself is refused is the tag removed: no rotation will clear it, and a later
+  // scheduled one must not revoke by surprise. Once the rotation started, the tag must stay whatever
+  // happens to this process while it waits, or the rotation would finish without revoking.
+  const result = await rotateAndWait(ctx, parsed, meta, progress, TAGS.emergency, async () => {
     await untagSecret(ctx.secretsManager, meta.arn, TAGS.emergency);
-    throw error;
-  }
+  });
 
   const previous = result.succeeded ? await readDocument(ctx.secretsManager, meta.arn, { stage: AWSPREVIOUS }) : undefined;
   const current = result.succeeded ? await readDocument(ctx.secretsManager, meta.arn, { stage: AWSCURRENT }) : undefined;

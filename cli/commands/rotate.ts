@@ -86,9 +86,17 @@ export async function rotateAndWait(
   meta: SecretMeta,
   progress: Progress,
   tagCleared?: string,
+  /** Runs only when RotateSecret itself was refused (no rotation started), before the error is rethrown. */
+  onStartRefused?: () => Promise<void>,
 ): Promise<RotationWaitResult> {
   const timeoutMs = numberOption(parsed.values, 'timeout', DEFAULT_TIMEOUT_SECONDS, { min: 0 }) * 1000;
-  const versionId = await startRotation(ctx.secretsManager, meta.arn);
+  let versionId: string;
+  try {
+    versionId = await startRotation(ctx.secretsManager, meta.arn);
+  } catch (error) {
+    await onStartRefused?.();
+    throw error;
+  }
   return await waitForRotation(ctx.secretsManager, {
     secretArn: meta.arn,
     versionId,

@@ -201,6 +201,27 @@ describe('CLI rotate and emergency', () => {
       expect(sandbox.aws.secretsManager.versions(hr.secretArn)).toEqual(versionsBefore);
     });
 
+    it('keeps the emergency tag when waiting fails after the rotation started (the rotation must still revoke)', async () => {
+      // Prepare: once createSecret ran, every DescribeSecret is refused for a while: the CLI's wait
+      // fails, and so do the rotation's next steps (Secrets Manager would retry them later).
+      const leaky = await managed('leaky', 'alternating');
+      sandbox.afterStep = (step) => {
+        if (step === 'createSecret') sandbox.aws.secretsManager.failNext('DescribeSecret', 1_000, 'AccessDeniedException');
+        return Promise.resolve();
+      };
+      try {
+        // Act
+        const run = await cli(['emergency', leaky.secretArn, '--reason', 'leak', '--yes']);
+        // Assess
+        expect(run.code).not.toBe(0);
+      } finally {
+        sandbox.afterStep = undefined;
+        await sandbox.aws.secretsManager.waitForAllRotations();
+        sandbox.aws.secretsManager.clearFaults();
+      }
+      expect(await tagsOf(sandbox, leaky.secretArn)).toHaveProperty('genesys-rotator:emergency', 'leak');
+    });
+
     it('goes ahead when the operator types yes', async () => {
       const hr2 = await managed('hr2', 'single');
       const run = await cli(['emergency', hr2.secretArn, '--reason', 'leak'], { stdin: 'yes\n' });
