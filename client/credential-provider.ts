@@ -13,7 +13,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Dispatcher } from 'undici';
 import { AWSCURRENT, AWSPENDING, SecretsStore, type SecretValue } from '../lambdas/core/aws/secrets-store';
-import { GenesysAuthError } from '../lambdas/core/errors';
+import { isCredentialRefusal, type GenesysAuthError } from '../lambdas/core/errors';
 import { genesysClientsByEnvironment } from '../lambdas/core/genesys/client';
 import type { AccessToken, GenesysApi } from '../lambdas/core/genesys/types';
 import { silentLog, type Log } from '../lambdas/core/log';
@@ -65,10 +65,6 @@ interface SecretRead {
 
 const DEFAULT_SECRET_MAX_AGE_MS = 3_600_000;
 const DEFAULT_REFRESH_MARGIN_MS = 300_000;
-
-function isInvalidClient(error: unknown): error is GenesysAuthError {
-  return error instanceof GenesysAuthError && error.code === 'invalid_client';
-}
 
 const sameCredentials = (a: SecretRead, b: SecretRead): boolean => a.doc.clientId === b.doc.clientId && a.doc.clientSecret === b.doc.clientSecret;
 
@@ -127,7 +123,7 @@ class SecretsManagerCredentialProvider implements CredentialProvider {
     try {
       return await this.#tokenFor(first);
     } catch (error) {
-      if (!isInvalidClient(error)) throw error;
+      if (!isCredentialRefusal(error)) throw error;
       this.#log.info('Client credentials refused (invalid_client); re-reading the secret', { secretId: this.#secretId, clientId: first.doc.clientId, versionId: first.versionId, stage: first.stage });
       return await this.#recover(first, error);
     }
@@ -144,7 +140,7 @@ class SecretsManagerCredentialProvider implements CredentialProvider {
       try {
         return await this.#tokenFor(candidate);
       } catch (error) {
-        if (!isInvalidClient(error)) throw error;
+        if (!isCredentialRefusal(error)) throw error;
         lastError = error;
       }
     }

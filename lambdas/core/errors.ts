@@ -82,8 +82,22 @@ export class GenesysError extends RotatorError {
 /** The Platform API answered with an error status not covered by a more specific class. */
 export class GenesysApiError extends GenesysError {}
 
-/** `/oauth/token` refused the credentials (`invalid_client`, `unauthorized_client`, ...). */
+/** `/oauth/token` refused the credentials (`invalid_client`, `unauthorized_client`, ...), or an API refused a bearer token (401). */
 export class GenesysAuthError extends GenesysError {}
+
+/** OAuth error codes that say the request, not the credentials, was wrong (RFC 6749 §5.2). */
+const NOT_A_CREDENTIAL_REFUSAL = new Set(['invalid_request', 'unsupported_grant_type', 'invalid_scope', 'unauthorized_client']);
+
+/**
+ * Whether `/oauth/token` refused the client id / secret pair itself: a wrong or not-yet-accepted
+ * secret. GENESYS-API.md §2 documents the `invalid_client` body but not the status, so any 400/401
+ * from the token endpoint counts, whatever its body, unless its code names another problem.
+ */
+export function isCredentialRefusal(error: unknown): error is GenesysAuthError {
+  if (!(error instanceof GenesysAuthError) || error.path !== '/oauth/token') return false;
+  if (error.status !== 400 && error.status !== 401) return false;
+  return error.code === undefined || !NOT_A_CREDENTIAL_REFUSAL.has(error.code);
+}
 
 /** 403: the token lacks a permission (e.g. `oauth:client:edit` on the admin client). */
 export class GenesysPermissionError extends GenesysError {}

@@ -5,7 +5,7 @@
  * already done: createSecret skips a pending version that has a value, finishSecret on a version
  * that is already AWSCURRENT only repeats the tail (remove AWSPENDING, revoke, publish, untag).
  */
-import { GenesysAuthError, RotationGuardError, SecretDocumentError, VerificationError } from '../errors';
+import { GenesysAuthError, isCredentialRefusal, RotationGuardError, SecretDocumentError, VerificationError } from '../errors';
 import type { RotatedEventPublisher } from '../aws/event-publisher';
 import { TAGS } from '../contract';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, type SecretMetadata, type SecretsStore } from '../aws/secrets-store';
@@ -367,7 +367,7 @@ export class RotationEngine {
       try {
         return { token: await genesys.getToken({ clientId: pending.clientId, clientSecret: pending.clientSecret }), attempts };
       } catch (error) {
-        const refused = error instanceof GenesysAuthError && error.code === 'invalid_client';
+        const refused = isCredentialRefusal(error);
         if (!refused || waited + delay > maxWaitMs) {
           if (refused) {
             throw new VerificationError(
