@@ -161,3 +161,6 @@ export class VerificationError extends RotationError {}
 
 /** The rotation would make a client regenerate its own secret, or otherwise break the admin-pair rules. */
 export class UnsafeRotationError extends RotationError {}
+
+/** Two createSecret calls for one version ran at once: only one regenerated secret could be stored. */
+export class ConcurrentRotationError extends RotationError {}

@@ -89,9 +89,14 @@ export function createRotateHandler(options: RotateHandlerOptions = {}): RotateH
   };
 }
 
-/** One `RotationSucceeded` (and `EmergencyRotation`) data point when finishSecret promotes a version. */
+/**
+ * One `RotationSucceeded` (and `EmergencyRotation`) data point when finishSecret completes. A
+ * finishSecret retried after a failure past the label move completes as `republished`: it counts
+ * too, so a rotation is counted even when its first finishSecret failed (a duplicate delivery of a
+ * finishSecret that had succeeded counts twice: rare, and only the dashboard reads this metric).
+ */
 function publishMetrics(metrics: MetricsSink, outcome: StepOutcome): void {
-  if (outcome.step !== 'finishSecret' || outcome.result !== 'finished') return;
+  if (outcome.step !== 'finishSecret' || (outcome.result !== 'finished' && outcome.result !== 'republished')) return;
   metrics.addDimension(SECRET_NAME_DIMENSION, outcome.secretName);
   metrics.addMetric(ROTATION_SUCCEEDED_METRIC, MetricUnit.Count, 1);
   if (outcome.emergency) metrics.addMetric(EMERGENCY_ROTATION_METRIC, MetricUnit.Count, 1);

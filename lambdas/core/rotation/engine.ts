@@ -5,7 +5,7 @@
  * already done: createSecret skips a pending version that has a value, finishSecret on a version
  * that is already AWSCURRENT only repeats the tail (remove AWSPENDING, revoke, publish, untag).
  */
-import { GenesysAuthError, isCredentialRefusal, RotationGuardError, SecretDocumentError, VerificationError } from '../errors';
+import { ConcurrentRotationError, GenesysAuthError, isCredentialRefusal, RotationGuardError, SecretDocumentError, SecretsManagerError, VerificationError } from '../errors';
 import type { RotatedEventPublisher } from '../aws/event-publisher';
 import { TAGS } from '../contract';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, type SecretMetadata, type SecretsStore } from '../aws/secrets-store';
@@ -157,7 +157,20 @@ export class RotationEngine {
     const regenerated = await this.withAdminToken(admin, genesys, (adminToken) => genesys.regenerateSecret(adminToken, plan.targetClientId));
     // From here the target's previous secret is dead: the new value must reach Secrets Manager
     // before anything else. If this put fails, the retried step regenerates again (harmless).
-    await this.deps.store.putPending(meta.arn, token, serializeSecretDocument(plan.pendingDocument(regenerated.secret)));
+    try {
+      await this.deps.store.putPending(meta.arn, token, serializeSecretDocument(plan.pendingDocument(regenerated.secret)));
+    } catch (error) {
+      // A version's value never changes: another createSecret for this token stored its value while
+      // we regenerated. Whichever regenerate came last is the live secret; testSecret tells which.
+      if (error instanceof SecretsManagerError && error.awsErrorName === 'ResourceExistsException') {
+        throw new ConcurrentRotationError(
+          `createSecret: version ${token} of secret ${meta.arn} was stored by a concurrent createSecret while this one regenerated client ${plan.targetClientId}; ` +
+            'if testSecret then keeps failing, remove AWSPENDING from that version and rotate again',
+          { cause: error },
+        );
+      }
+      throw error;
+    }
     log.info('createSecret: stored new secret as AWSPENDING', { secretArn: meta.arn, versionId: token, clientId: plan.targetClientId });
     return { step: 'createSecret', result: 'created', targetClientId: plan.targetClientId };
   }
@@ -233,8 +246,10 @@ export class RotationEngine {
   }
 
   /**
-   * Everything after the AWSCURRENT move, safe to repeat: drop AWSPENDING, revoke on emergency,
-   * publish, then clear the emergency tag (last, so a crash before it repeats the revoke and event).
+   * Everything after the AWSCURRENT move, safe to repeat: drop AWSPENDING, publish, revoke on
+   * emergency, then clear the emergency tag (last, so a crash before it repeats the revoke).
+   * The event goes out before the revoke: dependents (Data Actions credentials, webhooks) must learn
+   * of the new credentials even if the revoke keeps failing (then this step fails and alarms).
    */
   private async finishTail(
     meta: SecretMetadata,
@@ -250,11 +265,6 @@ export class RotationEngine {
     const current = knownDocument ?? (await this.readDocument(meta.arn, AWSCURRENT, token)).doc;
     const emergency = Object.hasOwn(meta.tags, TAGS.emergency);
 
-    let revokedClientId: string | undefined;
-    if (emergency) {
-      revokedClientId = await this.revokePrevious(meta, token, current);
-    }
-
     await this.deps.publisher.publish({
       secretArn: meta.arn,
       versionId: token,
@@ -266,7 +276,9 @@ export class RotationEngine {
     });
     log.info('finishSecret: published rotated event', { secretArn: meta.arn, versionId: token, clientId: current.clientId, emergency, result });
 
+    let revokedClientId: string | undefined;
     if (emergency) {
+      revokedClientId = await this.revokePrevious(meta, token, current);
       await this.deps.store.untag(meta.arn, [TAGS.emergency]);
       log.warn('finishSecret: emergency rotation complete', { secretArn: meta.arn, versionId: token, revokedClientId: revokedClientId ?? 'none (single: regenerate revoked it)' });
     }

@@ -200,8 +200,8 @@ describe('rotation guards, bad input and emergencies', () => {
       expect((await sandbox.rotate(crm.secretArn)).ok).toBe(true);
     });
 
-    it('a finishSecret retried after the revoke publishes again and revokes again, then clears the tag', async () => {
-      // Prepare: the first publish fails, so finishSecret fails after the move and the revoke.
+    it('a finishSecret whose publish failed publishes, revokes and clears the tag on its retry', async () => {
+      // Prepare: the first publish fails, so finishSecret fails after the move, before the revoke.
       const jobs = await sandbox.addManagedClient(org, { name: 'retry-emergency', strategy: 'alternating' });
       const leaked = await doc(jobs.secretArn);
       sandbox.aws.eventBridge.failNextEntries(1, { errorCode: 'InternalFailure', errorMessage: 'injected' });
@@ -214,6 +214,29 @@ describe('rotation guards, bad input and emergencies', () => {
       expect(events.map((e) => (JSON.parse(e.detail) as { emergency: boolean }).emergency)).toEqual([true]);
       const tags = (await sandbox.secretsManager.send(new DescribeSecretCommand({ SecretId: jobs.secretArn }))).Tags ?? [];
       expect(tags.map((t) => t.Key)).not.toContain(TAGS.emergency);
+    });
+
+    it('publishes the event before the revoke, so dependents learn of the new credentials even while the revoke fails', async () => {
+      // Prepare: the revoke's regenerate (after testSecret) is refused once with a 403.
+      const jobs = await sandbox.addManagedClient(org, { name: 'revoke-refused', strategy: 'alternating' });
+      const leaked = await doc(jobs.secretArn);
+      sandbox.afterStep = (step) => {
+        if (step === 'testSecret') sandbox.genesys.faults.failNext(1, { method: 'POST', path: /\/secret$/, status: 403 });
+        return Promise.resolve();
+      };
+      try {
+        // Act
+        const outcome = await sandbox.rotate(jobs.secretArn, { emergency: true });
+        // Assess: the first finishSecret published then failed on the revoke; the retry published again and revoked.
+        expect(outcome).toMatchObject({ ok: true, attempts: { finishSecret: 2 } });
+        const events = sandbox.aws.eventBridge.entries().filter((e) => e.detail.includes(outcome.token));
+        expect(events.map((e) => (JSON.parse(e.detail) as { emergency: boolean }).emergency)).toEqual([true, true]);
+        expect(sandbox.genesys.secretWorks(leaked.clientId, leaked.clientSecret)).toBe(false);
+        const tags = (await sandbox.secretsManager.send(new DescribeSecretCommand({ SecretId: jobs.secretArn }))).Tags ?? [];
+        expect(tags.map((t) => t.Key)).not.toContain(TAGS.emergency);
+      } finally {
+        sandbox.afterStep = undefined;
+      }
     });
   });
 });

@@ -4,6 +4,7 @@
  */
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { parseSecretDocument, type SecretDocument } from '../../../lambdas/core/secret-document';
+import { ConcurrentRotationError } from '../../../lambdas/core/errors';
 import { ROTATION_STEPS } from '../../../lambdas/core/rotation/engine';
 import { Sandbox, type SandboxOrg } from '../../../local/sandbox';
 
@@ -71,6 +72,21 @@ describe('rotation resilience', () => {
     // The repeated finishSecret publishes again (at least once), with the same version id.
     const events = sandbox.aws.eventBridge.entries().filter((e) => e.detail.includes(token));
     expect(events).toHaveLength(2);
+  });
+
+  it('names a concurrent createSecret for the same version clearly instead of a raw ResourceExistsException', async () => {
+    // Prepare
+    const crm = await sandbox.addManagedClient(org, { name: 'concurrent', strategy: 'single' });
+    expect((await sandbox.rotate(crm.secretArn)).ok).toBe(true);
+    const token = sandbox.aws.secretsManager.stageToken(crm.secretArn);
+    // Act: two deliveries of createSecret at the same time.
+    const results = await Promise.allSettled([invoke(crm.secretArn, token, 'createSecret'), invoke(crm.secretArn, token, 'createSecret')]);
+    // Assess: one stored its value, the other was told why its put was refused.
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.reason).toBeInstanceOf(ConcurrentRotationError);
+    expect((rejected[0]!.reason as Error).message).toContain(`version ${token}`);
+    expect(sandbox.genesys.regenerateCount(crm.clientIds[0]!)).toBe(3);
   });
 
   it('heals a crash between the regenerate and the put: the retry regenerates again and stores a working secret', async () => {

@@ -108,15 +108,16 @@ describe('rotation strategies end to end (real SDK and undici against the stand-
     expect(events[0]!.detail).not.toContain(current.clientSecret);
   });
 
-  it('emits RotationSucceeded once per promoted version, per secret name (for the dashboard)', async () => {
+  it('emits RotationSucceeded once per rotation, per secret name, even when the first finishSecret failed', async () => {
     // Prepare
     const svc = await sandbox.addManagedClient(org, { name: 'metered', strategy: 'single' });
     const name = 'genesys-rotator/acme/metered';
-    // Act: a full rotation, then a repeated finishSecret (republish only).
+    // Act: a clean rotation, then one whose first finishSecret fails to publish (retried by Secrets Manager).
     await sandbox.rotate(svc.secretArn);
-    const outcome = await sandbox.rotate(svc.secretArn);
-    await sandbox.rotateHandler({ SecretId: svc.secretArn, ClientRequestToken: outcome.token, Step: 'finishSecret' });
+    sandbox.aws.eventBridge.failNextEntries(1, { errorCode: 'InternalFailure' });
+    const retried = await sandbox.rotate(svc.secretArn);
     // Assess
+    expect(retried).toMatchObject({ ok: true, attempts: { finishSecret: 2 } });
     const mine = sandbox.metrics.published.filter((p) => p.dimensions.SecretName === name);
     expect(mine).toEqual([
       { dimensions: { SecretName: name }, metrics: { RotationSucceeded: 1 } },
