@@ -32,6 +32,9 @@ export interface RotateHandlerOptions {
 
 export type RotateHandler = (event: unknown, context?: Context) => Promise<void>;
 
+/** Stop starting new waits this long before the Lambda's timeout, so a step fails with a typed error. */
+const DEADLINE_MARGIN_MS = 10_000;
+
 /** The part of Powertools Metrics the handler uses (tests and the sandbox pass a recorder). */
 export interface MetricsSink {
   addDimension(name: string, value: string): void;
@@ -55,6 +58,8 @@ export function createRotateHandler(options: RotateHandlerOptions = {}): RotateH
   const logger = options.logger ?? new Logger({ serviceName: 'genesys-oauth-rotator' });
   const metrics = options.metrics ?? defaultMetrics();
   let engine: RotationEngine | undefined;
+  // The current invocation's deadline, read by the Genesys clients before each retry.
+  let deadlineMs: number | undefined;
 
   const buildEngine = (): RotationEngine => {
     const config = loadRotateConfig(options.env ?? process.env);
@@ -64,7 +69,7 @@ export function createRotateHandler(options: RotateHandlerOptions = {}): RotateH
       publisher: new EventBridgePublisher(new EventBridgeClient({}), config.eventBusName),
       adminTokens: new AdminTokenCache(),
       log,
-      genesys: genesysClientsByEnvironment({ log, baseUrl: config.genesysBaseUrl, dispatcher: options.dispatcher, sleep: options.sleep }),
+      genesys: genesysClientsByEnvironment({ log, baseUrl: config.genesysBaseUrl, dispatcher: options.dispatcher, sleep: options.sleep, deadline: () => deadlineMs }),
       ...(options.propagation !== undefined ? { propagation: options.propagation } : {}),
       ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
     });
@@ -72,11 +77,12 @@ export function createRotateHandler(options: RotateHandlerOptions = {}): RotateH
 
   return async (event, context) => {
     if (context !== undefined) logger.addContext(context);
+    deadlineMs = context === undefined ? undefined : Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
     try {
       const request = parseRotationEvent(event);
       logger.appendKeys({ secretId: request.secretId, versionId: request.token, step: request.step });
       engine ??= buildEngine();
-      const outcome = await engine.run(request);
+      const outcome = await engine.run(deadlineMs === undefined ? request : { ...request, deadlineMs });
       logger.info('Rotation step succeeded', { outcome });
       publishMetrics(metrics, outcome);
     } catch (error) {

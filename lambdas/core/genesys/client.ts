@@ -79,6 +79,12 @@ export interface GenesysClientOptions {
   readonly now?: () => number;
   /** Called before every HTTP attempt (retries and polls included), e.g. to count round trips. `path` has no query string. */
   readonly onRequest?: (info: { method: string; path: string }) => void;
+  /**
+   * Epoch ms by which calls must be over (in a Lambda: the invocation's end minus a margin), read at
+   * each retry. A retry whose wait plus one attempt would pass it is not made: the typed error is
+   * thrown at once, so the step fails cleanly instead of the runtime killing it mid-call.
+   */
+  readonly deadline?: () => number | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -139,6 +145,7 @@ export class GenesysClient implements GenesysApi {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #log: Log;
   readonly #now: () => number;
+  readonly #deadline: (() => number | undefined) | undefined;
   readonly #onRequest: ((info: { method: string; path: string }) => void) | undefined;
 
   constructor(options: GenesysClientOptions) {
@@ -154,6 +161,7 @@ export class GenesysClient implements GenesysApi {
     this.#sleep = options.sleep ?? ((ms) => sleepFor(ms));
     this.#log = options.log ?? silentLog;
     this.#now = options.now ?? Date.now;
+    this.#deadline = options.deadline;
     this.#onRequest = options.onRequest;
   }
 
@@ -311,7 +319,19 @@ export class GenesysClient implements GenesysApi {
         result.kind === 'reply'
           ? { kind: 'status', status: result.reply.status, ...retryAfter(result.reply) }
           : { kind: 'connection', transient: result.transient };
-      const decision = decideRetry(this.#retry, attempt, outcome);
+      let decision = decideRetry(this.#retry, attempt, outcome);
+      const deadline = this.#deadline?.();
+      if (decision.retry && deadline !== undefined && this.#now() + decision.delayMs + this.#timeoutMs > deadline) {
+        this.#log.warn('Genesys Cloud call failed; no time left to retry before the invocation ends', {
+          method: call.method,
+          path: call.template,
+          ...(result.kind === 'reply' ? { status: result.reply.status } : {}),
+          ...failure,
+          attempt,
+          delayMs: decision.delayMs,
+        });
+        decision = { retry: false, reason: outcome.kind === 'status' && outcome.status === 429 ? 'retry-after-too-long' : 'exhausted' };
+      }
       if (!decision.retry) {
         if (result.kind === 'connection') throw this.#networkError(call, result, attempt);
         throw replyError(call, result.reply, failure, { attempts: attempt, retryAfterTooLong: decision.reason === 'retry-after-too-long', policy: this.#retry });

@@ -24,6 +24,8 @@ export interface RotationRequest {
   readonly secretId: string;
   readonly token: string;
   readonly step: RotationStep;
+  /** Epoch ms by which the step must be over (the Lambda's end minus a margin); bounds testSecret's wait. */
+  readonly deadlineMs?: number;
 }
 
 export { TAGS };
@@ -111,7 +113,7 @@ export class RotationEngine {
         this.deps.log.info('setSecret: Genesys Cloud generated the secret in createSecret; no call needed', context);
         return { step, result: 'nothing-to-do' };
       case 'testSecret':
-        return await this.testSecret(meta, token);
+        return await this.testSecret(meta, token, request.deadlineMs);
       case 'finishSecret':
         return await this.finishSecret(meta, token);
     }
@@ -175,7 +177,7 @@ export class RotationEngine {
     return { step: 'createSecret', result: 'created', targetClientId: plan.targetClientId };
   }
 
-  private async testSecret(meta: SecretMetadata, token: string): Promise<StepOutcome> {
+  private async testSecret(meta: SecretMetadata, token: string, deadlineMs: number | undefined): Promise<StepOutcome> {
     const pendingValue = await this.deps.store.findValue(meta.arn, { versionId: token, stage: AWSPENDING });
     if (pendingValue?.secretString === undefined) {
       // RotateSecret with RotateImmediately=false (e.g. the stack's first deploy) "tests the rotation
@@ -188,7 +190,7 @@ export class RotationEngine {
     const genesys = this.deps.genesys(pending.environment);
 
     const expectedOrganizationId = await this.withAdminOrg(admin, genesys);
-    const { token: pendingToken, attempts } = await this.tokenAfterPropagation(genesys, pending, meta.arn, token);
+    const { token: pendingToken, attempts } = await this.tokenAfterPropagation(genesys, pending, meta.arn, token, deadlineMs);
     const info = await genesys.getTokenInfo(pendingToken);
     if (info.oauthClientId !== pending.clientId) {
       throw new VerificationError(`testSecret: token of secret ${meta.arn} belongs to client ${info.oauthClientId}, expected ${pending.clientId}`);
@@ -370,7 +372,13 @@ export class RotationEngine {
    * A token with the pending credentials. A fresh secret may be refused for a moment
    * (GENESYS-API.md: propagation), so invalid_client is retried with backoff for a bounded time.
    */
-  private async tokenAfterPropagation(genesys: GenesysApi, pending: SecretDocument, secretArn: string, versionId: string): Promise<{ token: AccessToken; attempts: number }> {
+  private async tokenAfterPropagation(
+    genesys: GenesysApi,
+    pending: SecretDocument,
+    secretArn: string,
+    versionId: string,
+    deadlineMs: number | undefined,
+  ): Promise<{ token: AccessToken; attempts: number }> {
     const { maxWaitMs, initialDelayMs, maxDelayMs } = this.propagation;
     let waited = 0;
     // At least 1 ms, so that a zero policy still ends (waited grows on every retry).
@@ -380,7 +388,8 @@ export class RotationEngine {
         return { token: await genesys.getToken({ clientId: pending.clientId, clientSecret: pending.clientSecret }), attempts };
       } catch (error) {
         const refused = isCredentialRefusal(error);
-        if (!refused || waited + delay > maxWaitMs) {
+        const outOfTime = deadlineMs !== undefined && Date.now() + delay > deadlineMs;
+        if (!refused || waited + delay > maxWaitMs || outOfTime) {
           if (refused) {
             throw new VerificationError(
               `testSecret: Genesys Cloud refused the new credentials of client ${pending.clientId} for secret ${secretArn} after ${attempts} attempts over ${waited} ms`,

@@ -164,6 +164,24 @@ describe('rotation resilience', () => {
     expect(refusals.length).toBeGreaterThan(0);
   });
 
+  it('stops waiting for propagation before the invocation would time out', async () => {
+    // Prepare: createSecret done; Genesys will not accept the new secret for 10 minutes.
+    const jobs = await sandbox.addManagedClient(org, { name: 'deadline', strategy: 'alternating' });
+    expect((await sandbox.rotate(jobs.secretArn)).ok).toBe(true);
+    const token = sandbox.aws.secretsManager.stageToken(jobs.secretArn);
+    sandbox.genesys.faults.freshSecretDelayMs = 10 * 60_000;
+    await invoke(jobs.secretArn, token, 'createSecret');
+    // 12 s left in the Lambda: 2 s after the handler's 10 s safety margin.
+    const context = { getRemainingTimeInMillis: () => 12_000 } as unknown as Parameters<typeof sandbox.rotateHandler>[1];
+    // Act
+    const error = await sandbox.rotateHandler({ SecretId: jobs.secretArn, ClientRequestToken: token, Step: 'testSecret' }, context).catch((e: unknown) => e);
+    // Assess: refused after a few attempts, not the 30 s policy's full series.
+    expect(error).toBeInstanceOf(Error);
+    const attempts = Number(/after (\d+) attempts/.exec((error as Error).message)?.[1]);
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(attempts).toBeLessThanOrEqual(5);
+  });
+
   it('fails testSecret when the new secret is never accepted, leaving AWSCURRENT untouched', async () => {
     // Prepare
     const jobs = await sandbox.addManagedClient(org, { name: 'never', strategy: 'alternating' });

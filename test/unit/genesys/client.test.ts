@@ -148,6 +148,41 @@ describe('Class: GenesysClient', () => {
       expect(h.sleep).not.toHaveBeenCalled();
     });
 
+    it('does not wait past the deadline: a Retry-After that would outlast the invocation fails at once', async () => {
+      // Prepare: 20 s left, the server asks for 42 s.
+      const timed = createHarness({ deadline: () => NOW_MS + 20_000 });
+      timed.api
+        .intercept({ path: '/api/v2/tokens/me', method: 'GET', headers: bearerHeaders })
+        .reply(429, platformError(429, 'too.many.requests.retry.after'), { headers: { 'retry-after': '42', 'inin-correlation-id': 'corr-dl' } });
+      try {
+        // Act
+        const error = await timed.client.getTokenInfo(timed.token).catch((e: unknown) => e);
+        // Assess
+        expect(error).toBeInstanceOf(GenesysRateLimitError);
+        expect(timed.sleep).not.toHaveBeenCalled();
+        expect(timed.log.lines.map((l) => l.message)).toContain('Genesys Cloud call failed; no time left to retry before the invocation ends');
+      } finally {
+        timed.agent.assertNoPendingInterceptors();
+        await timed.agent.close();
+      }
+    });
+
+    it('retries a 5xx while the deadline leaves room for the wait and one more attempt', async () => {
+      // Prepare: a minute left is enough for a short backoff and a 10 s attempt.
+      const timed = createHarness({ deadline: () => NOW_MS + 60_000 });
+      timed.api.intercept({ path: '/api/v2/tokens/me', method: 'GET' }).reply(503, platformError(503, 'service.unavailable'));
+      timed.api.intercept({ path: '/api/v2/tokens/me', method: 'GET' }).reply(200, { organization: { id: 'org' }, OAuthClient: { id: 'c' } });
+      try {
+        // Act
+        const info = await timed.client.getTokenInfo(timed.token);
+        // Assess
+        expect(info.organizationId).toBe('org');
+        expect(timed.sleep).toHaveBeenCalledTimes(1);
+      } finally {
+        await timed.agent.close();
+      }
+    });
+
     it('throws GenesysRateLimitError when 429 persists through every attempt', async () => {
       // Prepare
       h.api.intercept({ path: '/api/v2/tokens/me', method: 'GET' }).reply(429, platformError(429, 'too.many.requests')).times(4);
