@@ -11,6 +11,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { LAMBDA_BUNDLING } from '../bundling';
 
 export interface RotatorFunctionProps {
   /** Handler source, relative to `projectRoot`, e.g. `lambdas/rotate/handler.ts`. */
@@ -82,9 +83,9 @@ export class RotatorFunction extends Construct {
         // run, instead of whatever SDK the managed runtime ships that week.
         externalModules: [],
         format: OutputFormat.CJS,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
+        target: LAMBDA_BUNDLING.target,
+        minify: LAMBDA_BUNDLING.minify,
+        sourceMap: LAMBDA_BUNDLING.sourceMap,
         // Local esbuild only (a devDependency): synth works offline and without Docker.
         forceDockerBundling: false,
       },

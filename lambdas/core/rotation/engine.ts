@@ -8,7 +8,7 @@
 import { ConcurrentRotationError, GenesysAuthError, isCredentialRefusal, RotationGuardError, SecretDocumentError, SecretsManagerError, VerificationError } from '../errors';
 import type { RotatedEventPublisher } from '../aws/event-publisher';
 import { TAGS } from '../contract';
-import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, type SecretMetadata, type SecretsStore } from '../aws/secrets-store';
+import { AWSCURRENT, AWSPENDING, type SecretMetadata, type SecretsStore } from '../aws/secrets-store';
 import type { AccessToken, ClientCredentials, GenesysApi } from '../genesys/types';
 import type { Log } from '../log';
 import { describeDocument, describeError } from '../redaction';
@@ -68,6 +68,11 @@ export type StepOutcome =
 interface VersionedDocument {
   readonly doc: SecretDocument;
   readonly versionId: string;
+}
+
+interface AdminPairIds {
+  readonly clientId: string;
+  readonly alternateClientId?: string | undefined;
 }
 
 interface AdminAccess {
@@ -185,8 +190,7 @@ export class RotationEngine {
       return await this.testConfiguration(meta, token);
     }
     const pending = parseSecretDocument(pendingValue.secretString, `${meta.arn} (${AWSPENDING})`);
-    const { doc: current, versionId: currentVersionId } = await this.readDocument(meta.arn, AWSCURRENT);
-    const admin = await this.adminAccess(meta.arn, currentVersionId, current, planCreate(current).admin);
+    const admin = await this.adminForTest(meta.arn, pending);
     const genesys = this.deps.genesys(pending.environment);
 
     const expectedOrganizationId = await this.withAdminOrg(admin, genesys);
@@ -294,11 +298,21 @@ export class RotationEngine {
     };
   }
 
+  /**
+   * The admin that verifies a pending version: the admin secret the pending document names, or, for
+   * the admin pair itself, its current (still active) client: the pending client is not proven yet.
+   */
+  private async adminForTest(secretArn: string, pending: SecretDocument): Promise<AdminAccess & { pair: AdminPairIds }> {
+    if (pending.adminSecretId !== undefined) {
+      return await this.adminAccess(secretArn, '', pending, { kind: 'admin-secret', secretId: pending.adminSecretId });
+    }
+    const { doc: current, versionId } = await this.readDocument(secretArn, AWSCURRENT);
+    return await this.adminAccess(secretArn, versionId, current, { kind: 'self-pair' });
+  }
+
   /** Emergency: regenerate and discard the secret of the client that was current before this rotation. */
   private async revokePrevious(meta: SecretMetadata, currentVersionId: string, current: SecretDocument): Promise<string | undefined> {
-    const previousValue = await this.deps.store.findValue(meta.arn, { stage: AWSPREVIOUS });
-    const previous = previousValue?.secretString === undefined ? undefined : parseSecretDocument(previousValue.secretString, `${meta.arn} (AWSPREVIOUS)`);
-    const revoke = planRevocation(previous, current);
+    const revoke = planRevocation(current);
     if (revoke === undefined) return undefined;
     // For the admin pair, the new current client revokes the old one: never a client its own secret.
     const source: AdminSource = current.adminSecretId === undefined ? { kind: 'self-pair' } : { kind: 'admin-secret', secretId: current.adminSecretId };
@@ -317,7 +331,7 @@ export class RotationEngine {
     docVersionId: string,
     doc: SecretDocument,
     source: AdminSource,
-  ): Promise<AdminAccess & { pair: { clientId: string; alternateClientId?: string | undefined } }> {
+  ): Promise<AdminAccess & { pair: AdminPairIds }> {
     if (source.kind === 'self-pair') {
       return {
         cacheKey: `${docVersionId}@${secretArn}`,

@@ -60,11 +60,11 @@ export function assertSafeRegenerate(targetClientId: string, admin: { readonly c
 
 /**
  * What an emergency rotation revokes once the new credentials are current (DESIGN.md §3):
- * for alternating, the client that was current before (its secret is regenerated and discarded);
- * for single, nothing more: createSecret's regenerate already killed the leaked secret.
+ * for alternating, the client that was current before, which the new document names as its
+ * standby (`pendingDocument` swapped them); its secret is regenerated and discarded. For single,
+ * nothing more: createSecret's regenerate already killed the leaked secret.
  */
-export function planRevocation(previous: SecretDocument | undefined, current: SecretDocument): string | undefined {
-  if (current.strategy !== 'alternating' || previous === undefined) return undefined;
-  if (previous.clientId === current.clientId) return undefined;
-  return previous.clientId;
+export function planRevocation(current: SecretDocument): string | undefined {
+  if (current.strategy !== 'alternating') return undefined;
+  return current.alternateClientId;
 }

@@ -74,16 +74,13 @@ describe('assertSafeRegenerate', () => {
 });
 
 describe('planRevocation', () => {
-  it('revokes the previously current client of an alternating pair', () => {
+  it('revokes the previously current client of an alternating pair (the new standby)', () => {
     const next = planCreate(alternating).pendingDocument('n');
-    expect(planRevocation(alternating, next)).toBe('a');
+    expect(planRevocation(next)).toBe('a');
+    expect(planRevocation(planCreate(next).pendingDocument('m'))).toBe('b');
   });
 
   it('revokes nothing more for single: the regenerate already killed the leaked secret', () => {
-    expect(planRevocation(single, planCreate(single).pendingDocument('n'))).toBeUndefined();
-  });
-
-  it('revokes nothing without a previous version', () => {
-    expect(planRevocation(undefined, alternating)).toBeUndefined();
+    expect(planRevocation(planCreate(single).pendingDocument('n'))).toBeUndefined();
   });
 });

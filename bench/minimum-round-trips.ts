@@ -1,0 +1,112 @@
+/**
+ * The fewest calls each rotation step can make and still keep the contract of DESIGN.md §3, written
+ * down with the reason for each call. The round-trip benchmark compares what the stand-ins saw with
+ * this, operation by operation; a difference is reported, never "fixed" here.
+ *
+ * Terms:
+ * - admin-secret: `single` and `alternating` secrets whose `adminSecretId` names the org's admin pair;
+ * - self-pair: the admin pair's own secret (`alternating`, no `adminSecretId`);
+ * - cold: the first rotation in a fresh process (or the first with this admin secret version);
+ *   warm: a later rotation in the same warm process with the same admin secret version, which the
+ *   engine's admin-token cache (lambdas/core/rotation/admin-tokens.ts) may answer from memory. An admin
+ *   token lives hours (GENESYS-API.md §2) and rotations are days apart, so a scheduled rotation is
+ *   cold unless siblings of the same organization rotate in the same window.
+ * Every step of one rotation runs in the same process (one warm Lambda), as in the stand-ins.
+ */
+import type { RotationStep } from '../lambdas/core/rotation/engine';
+
+/** Operation names: AWS operations as in `X-Amz-Target`, Genesys calls as `METHOD /path/{template}`. */
+export const OP = {
+  describe: 'DescribeSecret',
+  getValue: 'GetSecretValue',
+  putValue: 'PutSecretValue',
+  updateStage: 'UpdateSecretVersionStage',
+  untag: 'UntagResource',
+  putEvents: 'PutEvents',
+  token: 'POST /oauth/token',
+  tokenInfo: 'GET /api/v2/tokens/me',
+  regenerate: 'POST /api/v2/oauth/clients/{clientId}/secret',
+} as const;
+
+export type Operation = (typeof OP)[keyof typeof OP];
+
+export interface MinimumCall {
+  readonly count: number;
+  readonly why: string;
+}
+
+export type StepMinimum = Partial<Record<Operation, MinimumCall>>;
+
+export interface ScenarioSpec {
+  readonly kind: 'admin-secret' | 'self-pair';
+  readonly cache: 'cold' | 'warm';
+  readonly emergency: boolean;
+}
+
+const GUARD: MinimumCall = {
+  count: 1,
+  why: 'guards: rotation enabled, the token is a version, its labels (AWSPENDING / AWSCURRENT); finishSecret also needs the old AWSCURRENT version id and the tags (emergency, verify path) from the same answer',
+};
+
+export function minimumFor(spec: ScenarioSpec): Record<RotationStep, StepMinimum> {
+  const selfPair = spec.kind === 'self-pair';
+  // The token cache is keyed by the admin secret's AWSCURRENT version. For the admin pair that is its own
+  // current version: warm after the org's managed secrets rotated with it, cold after its last rotation.
+  const coldAdmin = spec.cache === 'cold';
+  const finish: StepMinimum = {
+    [OP.describe]: GUARD,
+    [OP.updateStage]: { count: 2, why: 'move AWSCURRENT to the token (RemoveFromVersionId = old current); remove AWSPENDING from it (DESIGN.md §3)' },
+    [OP.getValue]: {
+      count: spec.emergency && !selfPair ? 2 : 1,
+      why:
+        'the new version\'s document: valid before AWSCURRENT moves to it, and its clientId, environment and strategy for the rotated event' +
+        (spec.emergency && !selfPair ? '; emergency: the admin secret (credentials that revoke the previous client)' : ''),
+    },
+    [OP.putEvents]: { count: 1, why: 'the rotated event (DESIGN.md §4)' },
+  };
+  if (spec.emergency) {
+    // The previous client is the new document's alternateClientId (createSecret swapped them), so no
+    // AWSPREVIOUS read is needed; the admin token is cached since createSecret of this rotation.
+    finish[OP.regenerate] = { count: 1, why: 'emergency: regenerate and discard the previous client\'s secret (its id is the new alternateClientId)' };
+    finish[OP.untag] = { count: 1, why: 'emergency: clear the emergency tag' };
+  }
+  return {
+    createSecret: {
+      [OP.describe]: GUARD,
+      [OP.getValue]: {
+        count: selfPair ? 2 : 3,
+        why: selfPair
+          ? 'the pending version (idempotency: already has a value?); AWSCURRENT (what to rotate, and the admin credentials)'
+          : 'the pending version (idempotency: already has a value?); AWSCURRENT (what to rotate); the admin secret (credentials; its version keys the token cache)',
+      },
+      [OP.token]: { count: coldAdmin ? 1 : 0, why: coldAdmin ? 'an admin token (none cached for these admin credentials)' : 'none: the admin token is cached for this admin secret version' },
+      [OP.regenerate]: { count: 1, why: 'the new secret of the target client' },
+      [OP.putValue]: { count: 1, why: 'store the new document as AWSPENDING' },
+    },
+    setSecret: {
+      [OP.describe]: GUARD,
+    },
+    testSecret: {
+      [OP.describe]: GUARD,
+      [OP.getValue]: {
+        count: 2,
+        why: selfPair
+          ? 'the pending version (new credentials); AWSCURRENT (the active admin credentials, whose organization the new client must share)'
+          : 'the pending version (new credentials, and adminSecretId, kept unchanged from AWSCURRENT); the admin secret (whose organization the new client must share; its version keys the cache)',
+      },
+      [OP.token]: { count: 1, why: 'a token with the pending credentials (no retry when the stand-in accepts a fresh secret at once)' },
+      [OP.tokenInfo]: {
+        count: coldAdmin ? 2 : 1,
+        why: coldAdmin
+          ? "the pending token's client and organization; the admin token's organization (not yet cached)"
+          : "the pending token's client and organization (the admin organization is cached with the admin token)",
+      },
+    },
+    finishSecret: finish,
+  };
+}
+
+/** Total calls of a step minimum. */
+export function total(minimum: StepMinimum): number {
+  return Object.values(minimum).reduce((sum, call) => sum + call.count, 0);
+}
