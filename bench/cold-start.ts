@@ -13,7 +13,7 @@ import { build, type Metafile } from 'esbuild';
 import { figure, pairedRatio, type Figure } from './lib/stats';
 import type { Json } from './lib/results';
 import { spread, verdict, type Table } from './lib/table';
-import { LAMBDA_BUNDLING } from '../lib/bundling';
+import { LAMBDA_BUNDLING } from '../lib/lambda-settings';
 
 const run = promisify(execFile);
 

@@ -13,6 +13,7 @@ import { RESULT_MARKER, type FleetParams, type FleetRun } from './fleet';
 import { lambdaPool } from './lib/lambda-pool';
 import { nowMs } from './lib/stats';
 import { quietLogger, quietMetrics, startWorld, useRotationFunction } from './lib/world';
+import { LAMBDA_TIMEOUT_SECONDS } from '../lib/lambda-settings';
 
 /** Run `work` over `items` with at most `limit` in flight. */
 async function inBatches<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
@@ -28,7 +29,8 @@ async function inBatches<T>(items: readonly T[], limit: number, work: (item: T, 
 }
 
 async function main(params: FleetParams): Promise<FleetRun> {
-  const sandbox = await startWorld({ genesys: { orgRequestLimit: { perSecond: params.perSecond } } });
+  // The stack's function timeout, so the rotate handler's deadline is the deployed one.
+  const sandbox = await startWorld({ genesys: { orgRequestLimit: { perSecond: params.perSecond } }, aws: { functionTimeoutMs: LAMBDA_TIMEOUT_SECONDS * 1000 } });
   try {
     const orgs: SandboxOrg[] = [];
     for (let i = 0; i < params.orgs; i++) orgs.push(await sandbox.createOrg(`Fleet ${i + 1}`));

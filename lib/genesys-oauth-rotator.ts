@@ -24,6 +24,7 @@ import { AgeReporter, METRIC_NAMESPACE } from './constructs/age-reporter';
 import { ManagedSecret } from './constructs/managed-secret';
 import { Monitoring } from './constructs/monitoring';
 import { RotatorFunction } from './constructs/rotator-function';
+import { LAMBDA_TIMEOUT_SECONDS } from './lambda-settings';
 
 /** The rotated event (DESIGN.md §4) the rotate function publishes. */
 export const ROTATED_EVENT = { source: 'genesys-oauth-rotator', detailType: 'Genesys OAuth Secret Rotated' } as const;
@@ -119,7 +120,7 @@ export class GenesysOAuthRotator extends Construct {
       serviceName: 'genesys-oauth-rotator-rotate',
       environment: { EVENT_BUS_NAME: this.eventBus.eventBusName, POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE },
       logRetention,
-      timeout: Duration.minutes(2),
+      timeout: Duration.seconds(LAMBDA_TIMEOUT_SECONDS),
       // A fleet rotating at once must stay under Genesys Cloud's rate limits.
       reservedConcurrentExecutions: config.rotateConcurrency,
     });
@@ -210,7 +211,7 @@ export class GenesysOAuthRotator extends Construct {
       serviceName: 'genesys-oauth-rotator-notify',
       environment: { ROTATOR_DEPENDENTS: stack.toJsonString(dependents), DLQ_URL: this.webhookDlq.queueUrl },
       logRetention,
-      timeout: Duration.minutes(2),
+      timeout: Duration.seconds(LAMBDA_TIMEOUT_SECONDS),
       deadLetterQueue: this.eventDeliveryDlq,
     });
     this.grantNotify(notifyReads);

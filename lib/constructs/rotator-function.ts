@@ -11,7 +11,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LAMBDA_BUNDLING } from '../bundling';
+import { LAMBDA_BUNDLING } from '../lambda-settings';
 
 export interface RotatorFunctionProps {
   /** Handler source, relative to `projectRoot`, e.g. `lambdas/rotate/handler.ts`. */

@@ -28,6 +28,8 @@ export interface AwsEmulatorOptions {
   readonly region?: string;
   /** Rotation retries: default `{ attempts: 3, delayMs: 10, scope: 'step' }`; use `delayMs: 0` in tests. */
   readonly stepRetry?: Partial<StepRetryOptions>;
+  /** The rotation function's timeout as the driver reports it in the Lambda context; default 30 s. */
+  readonly functionTimeoutMs?: number;
 }
 
 export interface AwsEmulator {
@@ -60,6 +62,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     now,
     eventBridge,
     ...(options.stepRetry !== undefined ? { stepRetry: options.stepRetry } : {}),
+    ...(options.functionTimeoutMs !== undefined ? { functionTimeoutMs: options.functionTimeoutMs } : {}),
   });
   const log = new RequestLog();
   const server = await startServer({ secretsManager, eventBridge, log, now });

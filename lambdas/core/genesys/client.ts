@@ -197,13 +197,13 @@ export class GenesysClient implements GenesysApi {
     const body = parseReply(call, await this.#send(call), oauthClientSchema);
     return {
       id: body.id,
-      name: body.name,
-      state: body.state,
-      authorizedGrantType: body.authorizedGrantType,
-      ...(body.accessTokenValiditySeconds !== undefined ? { accessTokenValiditySeconds: body.accessTokenValiditySeconds } : {}),
+      name: body.name ?? '',
+      state: body.state ?? 'unknown',
+      authorizedGrantType: body.authorizedGrantType ?? '',
+      ...(typeof body.accessTokenValiditySeconds === 'number' ? { accessTokenValiditySeconds: body.accessTokenValiditySeconds } : {}),
       roleIds: body.roleIds ?? [],
-      roleDivisions: body.roleDivisions ?? [],
-      ...(body.dateModified !== undefined ? { dateModified: body.dateModified } : {}),
+      roleDivisions: (body.roleDivisions ?? []).map((rd) => ({ roleId: rd.roleId, divisionId: rd.divisionId ?? '' })),
+      ...(typeof body.dateModified === 'string' ? { dateModified: body.dateModified } : {}),
     };
   }
 
@@ -245,7 +245,7 @@ export class GenesysClient implements GenesysApi {
     const fields = body.credentialFields ?? undefined;
     return {
       id: body.id,
-      name: body.name,
+      name: body.name ?? body.id,
       type: body.type,
       ...(fields !== undefined
         ? { credentialFields: Object.fromEntries(Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === 'string')) }
@@ -271,7 +271,9 @@ export class GenesysClient implements GenesysApi {
     if (!Number.isInteger(days) || days < 1) throw new ValidationError('getClientUsage', 'days', 'a whole number of days >= 1');
     const id = segment('clientId', clientId);
     const endMs = this.#now();
-    const interval = `${new Date(endMs - days * DAY_MS).toISOString()}/${new Date(endMs).toISOString()}`;
+    // Whole seconds, as in the documented example (`2026-01-01T00:00:00/2026-01-08T00:00:00`).
+    const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const interval = `${iso(endMs - days * DAY_MS)}/${iso(endMs)}`;
     const query = { interval, granularity: 'Day', metrics: ['Requests'], groupBy: ['TemplateUri', 'HttpMethod'] };
     const start = apiCall(token, 'POST', `/api/v2/oauth/clients/${id}/usage/query`, '/api/v2/oauth/clients/{clientId}/usage/query', {
       permission: PERMISSION.viewUsage,
@@ -289,18 +291,15 @@ export class GenesysClient implements GenesysApi {
     for (let round = 1; ; round++) {
       const result = parseReply(poll, await this.#send(poll), usageQueryResultSchema);
       const details = { method: poll.method, path: poll.path, status: 200 };
-      switch (result.queryStatus) {
-        case 'Complete': {
-          const rows = (result.results ?? []).map(toUsageRow);
-          return { clientId, interval, totalRequests: rows.reduce((sum, row) => sum + row.requests, 0), rows };
-        }
-        case 'Failed':
-          throw new GenesysApiError('Genesys Cloud usage query failed', details);
-        case 'Running':
-          if (round >= USAGE_MAX_POLLS) throw new GenesysApiError(`Genesys Cloud usage query still running after ${round} polls`, details);
-          await this.#sleep(backoffDelayMs(this.#retry, round));
-          break;
+      const status = result.queryStatus.toLowerCase();
+      if (status === 'complete') {
+        const rows = (result.results ?? []).map(toUsageRow);
+        return { clientId, interval, totalRequests: rows.reduce((sum, row) => sum + row.requests, 0), rows };
       }
+      if (status === 'failed') throw new GenesysApiError('Genesys Cloud usage query failed', details);
+      // `Running`, or a status no source documents: poll again, boundedly.
+      if (round >= USAGE_MAX_POLLS) throw new GenesysApiError(`Genesys Cloud usage query still running after ${round} polls`, details);
+      await this.#sleep(backoffDelayMs(this.#retry, round));
     }
   }
 

@@ -38,16 +38,19 @@ export const tokenInfoSchema = z.object({
   OAuthClient: z.object({ id: nonEmptyString, name: z.optional(z.string()) }),
 });
 
-/** `OAuthClient` (GO `oauthclient.go`). `roleIds` is deprecated and may be absent. */
+/**
+ * `OAuthClient` (GO `oauthclient.go`). Only `id` is required: the models mark the rest optional, and
+ * `roleIds` is deprecated. A role division without a division (null) is kept as `''`.
+ */
 export const oauthClientSchema = z.object({
   id: nonEmptyString,
-  name: z.string(),
-  state: nonEmptyString,
-  authorizedGrantType: nonEmptyString,
-  accessTokenValiditySeconds: z.optional(z.number()),
-  roleIds: z.optional(z.array(z.string())),
-  roleDivisions: z.optional(z.array(z.object({ roleId: z.string(), divisionId: z.string() }))),
-  dateModified: z.optional(z.string()),
+  name: z.optional(z.nullable(z.string())),
+  state: z.optional(z.nullable(z.string())),
+  authorizedGrantType: z.optional(z.nullable(z.string())),
+  accessTokenValiditySeconds: z.optional(z.nullable(z.number())),
+  roleIds: z.optional(z.nullable(z.array(z.string()))),
+  roleDivisions: z.optional(z.nullable(z.array(z.object({ roleId: z.string(), divisionId: z.optional(z.nullable(z.string())) })))),
+  dateModified: z.optional(z.nullable(z.string())),
 });
 
 /** `POST /api/v2/oauth/clients/{id}/secret`: an `OAuthClient` that carries the new secret, shown once. */
@@ -62,7 +65,8 @@ export const regeneratedClientSchema = z.object({
  */
 export const integrationCredentialSchema = z.object({
   id: nonEmptyString,
-  name: z.string(),
+  // Optional in the models; the PUT re-sends it, so an absent name falls back to the id.
+  name: z.optional(z.nullable(z.string())),
   type: z.looseObject({ name: nonEmptyString }),
   credentialFields: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
 });
@@ -83,8 +87,11 @@ export const usageRowSchema = z.object({
 });
 export type UsageRowBody = z.infer<typeof usageRowSchema>;
 
-/** `ApiUsageQueryResult` (GO). `results` is absent while the query runs. */
+/**
+ * `ApiUsageQueryResult` (GO). `results` is absent while the query runs. `queryStatus` is documented as
+ * `Complete|Failed|Running`; any other value is treated as still running (up to the poll limit).
+ */
 export const usageQueryResultSchema = z.object({
-  queryStatus: z.enum(['Complete', 'Failed', 'Running']),
+  queryStatus: z.string(),
   results: z.optional(z.array(usageRowSchema)),
 });

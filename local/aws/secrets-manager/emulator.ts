@@ -27,6 +27,8 @@ export interface SecretsManagerEmulatorOptions {
   readonly now: Clock;
   readonly eventBridge: EventBridgeEmulator;
   readonly stepRetry?: Partial<StepRetryOptions>;
+  /** The rotation function's timeout, for `context.getRemainingTimeInMillis()`; default 30 s. */
+  readonly functionTimeoutMs?: number;
 }
 
 export class SecretsManagerEmulator {
@@ -45,6 +47,7 @@ export class SecretsManagerEmulator {
     this.driver = new RotationDriver({
       store: this.store,
       ...(options.stepRetry !== undefined ? { retry: options.stepRetry } : {}),
+      ...(options.functionTimeoutMs !== undefined ? { functionTimeoutMs: options.functionTimeoutMs } : {}),
       onRotationFailed: (failure) => {
         options.eventBridge.record(
           rotationFailedEvent({

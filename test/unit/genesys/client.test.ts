@@ -427,6 +427,17 @@ describe('Class: GenesysClient', () => {
     });
   });
 
+  describe('Method: getOAuthClient, sparse bodies', () => {
+    it('accepts a client with only an id and a role division without a division', async () => {
+      // Prepare: the models mark every other field optional.
+      h.api.intercept({ path: `/api/v2/oauth/clients/${CLIENT_ID}`, method: 'GET' }).reply(200, { id: CLIENT_ID, roleDivisions: [{ roleId: 'r', divisionId: null }] });
+      // Act
+      const client = await h.client.getOAuthClient(h.token, CLIENT_ID);
+      // Assess
+      expect(client).toEqual({ id: CLIENT_ID, name: '', state: 'unknown', authorizedGrantType: '', roleIds: [], roleDivisions: [{ roleId: 'r', divisionId: '' }] });
+    });
+  });
+
   describe('Method: getOAuthClient', () => {
     it('returns the client and URL-encodes its id', async () => {
       // Prepare
@@ -556,6 +567,11 @@ describe('Class: GenesysClient', () => {
         credentialFields: { clientId: CLIENT_ID },
       });
     });
+
+    it('falls back to the id when the credential has no name (optional in the models)', async () => {
+      h.api.intercept({ path: '/api/v2/integrations/credentials/cred-2', method: 'GET' }).reply(200, { id: 'cred-2', type: { name: 'pureCloudOAuthClient' } });
+      expect((await h.client.getIntegrationCredential(h.token, 'cred-2')).name).toBe('cred-2');
+    });
   });
 
   describe('Method: putIntegrationCredential', () => {
@@ -592,10 +608,27 @@ describe('Class: GenesysClient', () => {
     });
   });
 
+  describe('Method: getClientUsage, undocumented statuses', () => {
+    it('keeps polling through a status no source documents, and reads a differently cased Complete', async () => {
+      // Prepare
+      const queryPath = `/api/v2/oauth/clients/${CLIENT_ID}/usage/query`;
+      const resultsPath = `${queryPath}/results/exec-2`;
+      h.api.intercept({ path: queryPath, method: 'POST' }).reply(200, { executionId: 'exec-2' });
+      h.api.intercept({ path: resultsPath, method: 'GET' }).reply(200, { queryStatus: 'Queued' });
+      h.api.intercept({ path: resultsPath, method: 'GET' }).reply(200, { queryStatus: 'COMPLETE', results: [{ requests: 3 }] });
+      // Act
+      const usage = await h.client.getClientUsage(h.token, CLIENT_ID, 1);
+      // Assess
+      expect(usage.totalRequests).toBe(3);
+      expect(h.sleep).toHaveBeenCalledTimes(1);
+    });
+  });
+
   describe('Method: getClientUsage', () => {
     const queryPath = `/api/v2/oauth/clients/${CLIENT_ID}/usage/query`;
     const resultsPath = `${queryPath}/results/exec-1`;
-    const expectedInterval = '2026-01-01T12:00:00.000Z/2026-01-08T12:00:00.000Z';
+    // Whole seconds, as in the documented example.
+    const expectedInterval = '2026-01-01T12:00:00Z/2026-01-08T12:00:00Z';
 
     function interceptQuery(): { body: unknown } {
       const captured: { body: unknown } = { body: undefined };
