@@ -10,9 +10,14 @@ const common = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // `npm test` runs with --coverage: the core the Lambdas, CLI and provider share must stay tested.
+  collectCoverageFrom: ['<rootDir>/lambdas/core/**/*.ts', '<rootDir>/client/**/*.ts'],
+  coverageReporters: ['text-summary'],
+  coverageThreshold: { global: { statements: 90, branches: 80, functions: 88, lines: 90 } },
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    // Real servers and processes on a 2-core CI machine: generous per-test time (tests never assert times).
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], testTimeout: 30_000 },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
   ],
 };
