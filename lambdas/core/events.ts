@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { ValidationError } from './errors';
 import { GENESYS_ENVIRONMENTS, type GenesysEnvironment } from './regions';
 import { STRATEGIES } from './secret-document';
+import { firstIssue } from './validation';
 
 export const ROTATED_EVENT_SOURCE = 'genesys-oauth-rotator';
 export const ROTATED_EVENT_DETAIL_TYPE = 'Genesys OAuth Secret Rotated';
@@ -39,10 +40,9 @@ const envelopeSchema = z.looseObject({
 export function parseRotatedEvent(eventBridgeEvent: unknown): RotatedEventDetail {
   const result = envelopeSchema.safeParse(eventBridgeEvent);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    const { field, expected } = firstIssue(result.error);
     // zod's message is ours (the `error` strings above); the input itself is never quoted.
-    throw new ValidationError('Not a rotated event', field, issue?.message ?? 'an EventBridge rotated event');
+    throw new ValidationError('Not a rotated event', field, expected);
   }
   return result.data.detail;
 }

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { ConfigurationError } from './errors';
+import { firstIssue } from './validation';
 
 const emptyAsUnset = (value: unknown): unknown => (value === '' ? undefined : value);
 
@@ -24,9 +25,8 @@ export interface RotateConfig {
 export function loadRotateConfig(env: Readonly<Record<string, string | undefined>>): RotateConfig {
   const result = rotateEnvSchema.safeParse(env);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue ? issue.path.join('.') : '(environment)';
-    throw new ConfigurationError('Invalid rotate function configuration', field, issue?.message ?? 'valid environment variables');
+    const { field, expected } = firstIssue(result.error, '(environment)');
+    throw new ConfigurationError('Invalid rotate function configuration', field, expected);
   }
   return { eventBusName: result.data.EVENT_BUS_NAME, genesysBaseUrl: result.data.GENESYS_CLOUD_BASE_URL };
 }

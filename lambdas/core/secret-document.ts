@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { SecretDocumentError, UnknownRegionError } from './errors';
 import { GENESYS_ENVIRONMENTS, isGenesysEnvironment, type GenesysEnvironment } from './regions';
+import { firstIssue } from './validation';
 
 export const STRATEGIES = ['single', 'alternating'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -51,10 +52,6 @@ export interface SecretDocument {
 /** The admin pair: an alternating document without adminSecretId. */
 export type CredentialPair = { readonly clientId: string; readonly clientSecret: string };
 
-function expectedFromIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `${issue.message.replace(/^[a-zA-Z]+: /, '')} (field is missing)`;
-  return issue.message.replace(/^[a-zA-Z]+: /, '');
-}
 
 /**
  * Parse a SecretString into a secret document.
@@ -82,9 +79,10 @@ export function validateSecretDocument(value: unknown, label = 'secret'): Secret
   }
   const result = documentSchema.safeParse(value);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(root)';
-    throw new SecretDocumentError(`Secret ${label} is not a valid secret document`, field, issue ? expectedFromIssue(issue) : 'a secret document');
+    const { field, expected, missing } = firstIssue(result.error);
+    // `nonEmpty()` prefixes its type error with the field name; the error names the field already.
+    const what = expected.replace(/^[a-zA-Z]+: /, '');
+    throw new SecretDocumentError(`Secret ${label} is not a valid secret document`, field, missing ? `${what} (field is missing)` : what);
   }
   const doc = result.data;
   if (!isGenesysEnvironment(doc.environment)) {

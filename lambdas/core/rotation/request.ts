@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { ValidationError } from '../errors';
 import { ROTATION_STEPS, type RotationRequest } from './engine';
+import { firstIssue } from '../validation';
 
 const rotationEventSchema = z.object({
   SecretId: z.string({ error: 'a secret ARN or name' }).min(1, { error: 'a non-empty secret ARN or name' }),
@@ -13,9 +14,8 @@ const rotationEventSchema = z.object({
 export function parseRotationEvent(event: unknown): RotationRequest {
   const result = rotationEventSchema.safeParse(event);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(root)';
-    throw new ValidationError('Not a Secrets Manager rotation event', field, issue?.message ?? 'a rotation event');
+    const { field, expected } = firstIssue(result.error);
+    throw new ValidationError('Not a Secrets Manager rotation event', field, expected);
   }
   return { secretId: result.data.SecretId, token: result.data.ClientRequestToken, step: result.data.Step };
 }
