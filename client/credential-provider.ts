@@ -3,17 +3,23 @@
  * at run time (only `environment`, `clientId`, `clientSecret` are used; DESIGN.md §1).
  *
  * - The secret and the token are cached; the token is renewed before it expires.
- * - On `invalid_client` it re-reads AWSCURRENT (a rotation finished since the cache was filled), then
- *   AWSPENDING (a `single` rotation is between createSecret and finishSecret: AWSCURRENT holds a
- *   secret Genesys Cloud no longer accepts; DESIGN.md §2), and tries each once.
- * - Concurrent callers share one in-flight refresh.
+ * - When the secret is due for a re-read but Secrets Manager cannot answer (anything but "not found"),
+ *   the cached secret is used for this token and re-read on a later refresh: a consumer does not go
+ *   down with Secrets Manager.
+ * - On `invalid_client` it re-reads AWSCURRENT (a rotation finished since the cache was filled; skipped
+ *   when the refused secret was read moments ago), then AWSPENDING (a `single` rotation is between
+ *   createSecret and finishSecret: AWSCURRENT holds a secret Genesys Cloud no longer accepts;
+ *   DESIGN.md §2), and tries each once.
+ * - Concurrent callers share one in-flight refresh and its outcome. When a renewal fails while the
+ *   cached token is still valid, that token is served without further attempts for a cool-down
+ *   (min(30 s, a quarter of its remaining lifetime)), so an outage costs one attempt per cool-down.
  * - No timers: nothing keeps a Lambda or a Node process alive, work happens when a caller asks.
  * - Never logs a secret or a token; errors are the Genesys client's and Secrets Manager's typed ones.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Dispatcher } from 'undici';
 import { AWSCURRENT, AWSPENDING, SecretsStore, type SecretValue } from '../lambdas/core/aws/secrets-store';
-import { isCredentialRefusal, type GenesysAuthError } from '../lambdas/core/errors';
+import { isCredentialRefusal, SecretsManagerError, type GenesysAuthError } from '../lambdas/core/errors';
 import { genesysClientsByEnvironment } from '../lambdas/core/genesys/client';
 import type { AccessToken, GenesysApi } from '../lambdas/core/genesys/types';
 import { silentLog, type Log } from '../lambdas/core/log';
@@ -32,7 +38,11 @@ export interface CredentialProviderOptions {
   readonly genesysBaseUrl?: string;
   /** undici dispatcher for the default Genesys client. */
   readonly dispatcher?: Dispatcher;
-  /** How long a secret read is reused before AWSCURRENT is read again for the next token. @default 1 hour */
+  /**
+   * How long a secret read is reused before AWSCURRENT is read again for the next token. If that read
+   * fails (anything but "not found"), the cached secret is used and the read retried on a later refresh.
+   * @default 1 hour
+   */
   readonly secretMaxAgeMs?: number;
   /** Renew the token this long before it expires (at most half its lifetime). @default 5 minutes */
   readonly refreshMarginMs?: number;
@@ -65,8 +75,15 @@ interface SecretRead {
 
 const DEFAULT_SECRET_MAX_AGE_MS = 3_600_000;
 const DEFAULT_REFRESH_MARGIN_MS = 300_000;
+/** A refused secret read this recently is not re-read from AWSCURRENT: the answer would be the same. */
+const RECENT_READ_MS = 5_000;
+/** Longest wait between renewal attempts while a failed renewal leaves a valid token to serve. */
+const MAX_RENEWAL_COOL_DOWN_MS = 30_000;
 
 const sameCredentials = (a: SecretRead, b: SecretRead): boolean => a.doc.clientId === b.doc.clientId && a.doc.clientSecret === b.doc.clientSecret;
+
+/** The secret (or its AWSCURRENT stage) no longer exists: no cached copy should outlive that. */
+const isSecretGone = (error: unknown): boolean => error instanceof SecretsManagerError && error.awsErrorName === 'ResourceNotFoundException';
 
 class SecretsManagerCredentialProvider implements CredentialProvider {
   readonly #secretId: string;
@@ -79,6 +96,8 @@ class SecretsManagerCredentialProvider implements CredentialProvider {
   #secret: SecretRead | undefined;
   #token: AccessToken | undefined;
   #inflight: Promise<AccessToken> | undefined;
+  /** After a failed renewal: serve the still-valid cached token without another attempt until then. */
+  #retryRenewalAtMs = 0;
 
   constructor(options: CredentialProviderOptions) {
     this.#secretId = options.secretId;
@@ -92,20 +111,14 @@ class SecretsManagerCredentialProvider implements CredentialProvider {
 
   async getAccessToken(): Promise<string> {
     const cached = this.#token;
-    if (cached !== undefined && this.#now() < this.#renewAtMs(cached)) return cached.reveal();
-    this.#inflight ??= this.#refresh().finally(() => {
+    const now = this.#now();
+    if (cached !== undefined && (now < this.#renewAtMs(cached) || (now < this.#retryRenewalAtMs && now < cached.expiresAtMs))) {
+      return cached.reveal();
+    }
+    this.#inflight ??= this.#renew(cached).finally(() => {
       this.#inflight = undefined;
     });
-    try {
-      return (await this.#inflight).reveal();
-    } catch (error) {
-      // Renewal failed but the old token has not expired yet: keep serving it, the next call tries again.
-      if (cached !== undefined && cached === this.#token && this.#now() < cached.expiresAtMs) {
-        this.#log.warn('Token renewal failed; using the cached token until it expires', { secretId: this.#secretId, ...describeError(error) });
-        return cached.reveal();
-      }
-      throw error;
-    }
+    return (await this.#inflight).reveal();
   }
 
   invalidate(rejectedToken?: string): void {
@@ -118,56 +131,98 @@ class SecretsManagerCredentialProvider implements CredentialProvider {
     return token.expiresAtMs - Math.min(this.#refreshMarginMs, lifetimeMs / 2);
   }
 
+  /**
+   * One refresh shared by every caller waiting on it, failure handling included: either all get the new
+   * token, or all get the still-valid `cached` one (and the cool-down starts), or all get the same error.
+   */
+  async #renew(cached: AccessToken | undefined): Promise<AccessToken> {
+    try {
+      return await this.#refresh();
+    } catch (error) {
+      const now = this.#now();
+      // Not when the token was invalidated meanwhile (an API refused it) or has expired.
+      if (cached === undefined || cached !== this.#token || now >= cached.expiresAtMs) throw error;
+      const coolDownMs = Math.min(MAX_RENEWAL_COOL_DOWN_MS, (cached.expiresAtMs - now) / 4);
+      this.#retryRenewalAtMs = now + coolDownMs;
+      this.#log.warn('Token renewal failed; using the cached token until it expires', { secretId: this.#secretId, retryInMs: coolDownMs, ...describeError(error) });
+      return cached;
+    }
+  }
+
   async #refresh(): Promise<AccessToken> {
-    const first = await this.#cachedOrCurrent();
+    const { secret: first, freshlyRead } = await this.#secretForToken();
     try {
       return await this.#tokenFor(first);
     } catch (error) {
       if (!isCredentialRefusal(error)) throw error;
       this.#log.info('Client credentials refused (invalid_client); re-reading the secret', { secretId: this.#secretId, clientId: first.doc.clientId, versionId: first.versionId, stage: first.stage });
-      return await this.#recover(first, error);
+      return await this.#recover(first, freshlyRead, error);
     }
   }
 
-  /** After `invalid_client`: AWSCURRENT again (a rotation may have finished), then AWSPENDING (a `single` rotation in progress). */
-  async #recover(failed: SecretRead, firstError: GenesysAuthError): Promise<AccessToken> {
-    const tried = [failed];
+  /**
+   * After `invalid_client`: AWSCURRENT again (a rotation may have finished; not when `failed` was read
+   * just now), then AWSPENDING (a `single` rotation in progress), each tried once.
+   */
+  async #recover(failed: SecretRead, freshlyRead: boolean, firstError: GenesysAuthError): Promise<AccessToken> {
+    const refused = [failed];
     let lastError = firstError;
-    for (const stage of [AWSCURRENT, AWSPENDING]) {
-      const candidate = await this.#read(stage);
-      if (candidate === undefined || tried.some((t) => sameCredentials(t, candidate))) continue;
-      tried.push(candidate);
-      try {
-        return await this.#tokenFor(candidate);
-      } catch (error) {
-        if (!isCredentialRefusal(error)) throw error;
-        lastError = error;
+    const recentlyRead = freshlyRead || this.#now() - failed.readAtMs < RECENT_READ_MS;
+    try {
+      for (const stage of recentlyRead ? [AWSPENDING] : [AWSCURRENT, AWSPENDING]) {
+        const candidate = await this.#read(stage);
+        if (candidate === undefined || refused.some((r) => sameCredentials(r, candidate))) continue;
+        try {
+          return await this.#tokenFor(candidate);
+        } catch (error) {
+          if (!isCredentialRefusal(error)) throw error;
+          refused.push(candidate);
+          lastError = error;
+        }
       }
+      throw lastError;
+    } catch (error) {
+      // Forget the cached secret only if Genesys Cloud refused it: a refused fresh read, or a Secrets
+      // Manager or network failure, says nothing against it (it may still carry us through an outage).
+      const cached = this.#secret;
+      if (cached !== undefined && refused.some((r) => sameCredentials(r, cached))) this.#secret = undefined;
+      throw error;
     }
-    this.#secret = undefined; // nothing worked: read afresh next time
-    throw lastError;
   }
 
   async #tokenFor(secret: SecretRead): Promise<AccessToken> {
     const token = await this.#genesys(secret.doc.environment).getToken({ clientId: secret.doc.clientId, clientSecret: secret.doc.clientSecret });
     this.#secret = secret;
     this.#token = token;
+    this.#retryRenewalAtMs = 0;
     this.#log.info('Access token obtained', { secretId: this.#secretId, clientId: secret.doc.clientId, versionId: secret.versionId, stage: secret.stage, expiresInSeconds: token.expiresInSeconds });
     return token;
   }
 
-  async #cachedOrCurrent(): Promise<SecretRead> {
+  /**
+   * The cached secret while younger than `secretMaxAgeMs`, else AWSCURRENT read afresh. If that read
+   * fails for any reason but "not found", the cached secret is used once more (it keeps its old read
+   * time, so the next refresh tries Secrets Manager again).
+   */
+  async #secretForToken(): Promise<{ secret: SecretRead; freshlyRead: boolean }> {
     const cached = this.#secret;
-    if (cached !== undefined && this.#now() - cached.readAtMs < this.#secretMaxAgeMs) return cached;
-    // getValue: a secret without AWSCURRENT is an error here (SecretsManagerError), not a fallback case.
-    return this.#toRead(await this.#store.getValue(this.#secretId, { stage: AWSCURRENT }), AWSCURRENT);
+    if (cached !== undefined && this.#now() - cached.readAtMs < this.#secretMaxAgeMs) return { secret: cached, freshlyRead: false };
+    try {
+      // getValue: a secret without AWSCURRENT is an error here (SecretsManagerError), not a fallback case.
+      return { secret: this.#toRead(await this.#store.getValue(this.#secretId, { stage: AWSCURRENT }), AWSCURRENT), freshlyRead: true };
+    } catch (error) {
+      if (cached === undefined || isSecretGone(error)) throw error;
+      this.#log.warn('Could not re-read the secret; using the cached one until a later refresh', { secretId: this.#secretId, clientId: cached.doc.clientId, versionId: cached.versionId, stage: cached.stage, ...describeError(error) });
+      return { secret: cached, freshlyRead: false };
+    }
   }
 
   async #read(stage: string): Promise<SecretRead | undefined> {
     const value = await this.#store.findValue(this.#secretId, { stage });
     if (value === undefined) return undefined;
-    if (stage === AWSPENDING && value.stages.includes(AWSCURRENT)) return undefined; // no rotation in progress
-    return this.#toRead(value, stage);
+    // A pending version that also carries AWSCURRENT is the current one (finishSecret ran): its credentials
+    // are skipped if they were already tried, and used if finishSecret ran after our AWSCURRENT read.
+    return this.#toRead(value, value.stages.includes(AWSCURRENT) ? AWSCURRENT : stage);
   }
 
   #toRead(value: SecretValue, stage: string): SecretRead {

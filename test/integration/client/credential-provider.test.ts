@@ -8,6 +8,13 @@ import { Sandbox, type SandboxOrg } from '../../../local/sandbox';
 
 const ROTATIONS = 20;
 const BURST = 25;
+/**
+ * Wall-clock bounds, set far above anything a loaded machine needs so that only the shared `clock`
+ * decides expiry and renewal: the rotation function's reported Lambda timeout (its step deadline) and
+ * the consumer's per-attempt HTTP timeout.
+ */
+const FUNCTION_TIMEOUT_MS = 900_000;
+const HTTP_TIMEOUT_MS = 120_000;
 
 function recordingLog(): Log & { lines: string[] } {
   const lines: string[] = [];
@@ -28,7 +35,7 @@ describe('Integration: credential provider through rotations', () => {
     agent = new Agent({ keepAliveTimeout: 1_000 });
     sandbox = await Sandbox.start({
       genesys: { now: () => clock.now, tokenRatePerMinute: 1_000_000 },
-      aws: { stepRetry: { attempts: 3, delayMs: 0 } },
+      aws: { stepRetry: { attempts: 3, delayMs: 0 }, functionTimeoutMs: FUNCTION_TIMEOUT_MS },
       rotate: { dispatcher: agent, propagation: { maxWaitMs: 2_000, initialDelayMs: 5, maxDelayMs: 20 } },
     });
     org = await sandbox.createOrg('dependents-test');
@@ -61,7 +68,7 @@ describe('Integration: credential provider through rotations', () => {
     const provider = createCredentialProvider({
       secretId: secretArn,
       secretsManager: sandbox.secretsManager,
-      genesys: (environment) => (genesys ??= counting(createGenesysClient({ environment, baseUrl: sandbox.genesys.baseUrl, dispatcher: agent, now: () => clock.now }))),
+      genesys: (environment) => (genesys ??= counting(createGenesysClient({ environment, baseUrl: sandbox.genesys.baseUrl, dispatcher: agent, now: () => clock.now, timeoutMs: HTTP_TIMEOUT_MS }))),
       now: () => clock.now,
       log,
     });
@@ -104,5 +111,5 @@ describe('Integration: credential provider through rotations', () => {
     // Leak check: nothing the stand-in issued reached the provider's log.
     const text = log.lines.join('\n');
     for (const value of [...sandbox.genesys.issuedSecrets(), ...sandbox.genesys.issuedTokens()]) expect(text).not.toContain(value);
-  }, 60_000);
+  }, 180_000); // 20 rotations x 2 strategies on a slow 2-core runner took ~35 s
 });

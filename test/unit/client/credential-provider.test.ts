@@ -1,7 +1,7 @@
-import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, InternalServiceError, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createCredentialProvider, type CredentialProviderOptions } from '../../../client';
-import { GenesysAuthError, GenesysNetworkError } from '../../../lambdas/core/errors';
+import { GenesysAuthError, GenesysNetworkError, SecretsManagerError } from '../../../lambdas/core/errors';
 import { AccessToken, type ClientCredentials, type GenesysApi } from '../../../lambdas/core/genesys/types';
 import type { Log } from '../../../lambdas/core/log';
 
@@ -11,50 +11,83 @@ const T0 = 1_760_000_000_000;
 const doc = (clientId: string, clientSecret: string) =>
   JSON.stringify({ environment: 'mypurecloud.com', clientId, clientSecret, strategy: 'single', adminSecretId: 'admin' });
 
+const networkDown = () => new GenesysNetworkError('Genesys Cloud could not be reached', { method: 'POST', path: '/oauth/token' });
+
 const invalidClient = () =>
   new GenesysAuthError('Genesys Cloud refused the client credentials', { method: 'POST', path: '/oauth/token', status: 401, code: 'invalid_client' });
 
-/** Secrets Manager with a settable AWSCURRENT and AWSPENDING. */
+/** Secrets Manager with a settable AWSCURRENT and AWSPENDING, that can be taken down. */
 const mocks: { restore(): void }[] = [];
 afterEach(() => {
   for (const mock of mocks.splice(0)) mock.restore();
 });
 
+interface SecretsManagerState {
+  current: [string, string];
+  pending?: [string, string];
+  currentVersion: string;
+  pendingVersion: string;
+  /** Stages GetSecretValue reports for the AWSPENDING version (the real service adds AWSCURRENT once finishSecret moved it). */
+  pendingStages: string[];
+  /** When set, every GetSecretValue throws what it returns. */
+  failure: (() => Error) | undefined;
+}
+
 function secretsManager(initial: { current: [string, string]; pending?: [string, string] }) {
   const sm = mockClient(SecretsManagerClient);
   mocks.push(sm);
-  const state = { ...initial, currentVersion: 'v-1', pendingVersion: 'v-2' };
+  const state: SecretsManagerState = { ...initial, currentVersion: 'v-1', pendingVersion: 'v-2', pendingStages: ['AWSPENDING'], failure: undefined };
   sm.on(GetSecretValueCommand).callsFake((input: { VersionStage?: string }) => {
+    if (state.failure !== undefined) throw state.failure();
     if (input.VersionStage === 'AWSPENDING') {
       if (state.pending === undefined) throw new ResourceNotFoundException({ message: 'not found', $metadata: {} });
-      return { VersionId: state.pendingVersion, SecretString: doc(...state.pending), VersionStages: ['AWSPENDING'] };
+      return { VersionId: state.pendingVersion, SecretString: doc(...state.pending), VersionStages: state.pendingStages };
     }
     return { VersionId: state.currentVersion, SecretString: doc(...state.current), VersionStages: ['AWSCURRENT'] };
   });
-  return { sm, state };
+  const stages = () => sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.VersionStage);
+  return { sm, state, stages };
 }
 
-/** Genesys token endpoint: accepts the listed secrets per client, records every attempt. */
+const outage = () => new InternalServiceError({ message: 'Secrets Manager is unavailable', $metadata: {} });
+const deleted = () => new ResourceNotFoundException({ message: 'Secrets Manager cannot find the specified secret.', $metadata: {} });
+
+/** Genesys token endpoint: accepts the listed secrets per client, records every attempt; `down` makes it unreachable. */
 function genesysAccepting(accepted: Record<string, string>, clock: { now: number }, lifetimeSeconds = 3600) {
   const attempts: string[] = [];
   let issued = 0;
-  const getToken = jest.fn(async (creds: ClientCredentials) => {
-    attempts.push(`${creds.clientId}:${creds.clientSecret}`);
-    await Promise.resolve();
-    if (accepted[creds.clientId] !== creds.clientSecret) throw invalidClient();
-    issued += 1;
-    return new AccessToken(`tok-${issued}`, 'bearer', lifetimeSeconds, clock.now);
-  });
-  return { api: { getToken } as unknown as GenesysApi, getToken, attempts, accepted };
+  const fake = {
+    down: false,
+    attempts,
+    accepted,
+    getToken: jest.fn(async (creds: ClientCredentials) => {
+      attempts.push(`${creds.clientId}:${creds.clientSecret}`);
+      await Promise.resolve();
+      if (fake.down) throw networkDown();
+      if (accepted[creds.clientId] !== creds.clientSecret) throw invalidClient();
+      issued += 1;
+      return new AccessToken(`tok-${issued}`, 'bearer', lifetimeSeconds, clock.now);
+    }),
+    get api(): GenesysApi {
+      return { getToken: fake.getToken } as unknown as GenesysApi;
+    },
+  };
+  return fake;
 }
 
-function recordingLog(): Log & { text(): string } {
+function recordingLog(): Log & { text(): string; warnings: string[] } {
   const lines: string[] = [];
+  const warnings: string[] = [];
   const push = (message: string, attributes?: Record<string, unknown>) => {
     lines.push(`${message} ${JSON.stringify(attributes ?? {})}`);
   };
-  return { text: () => lines.join('\n'), debug: push, info: push, warn: push, error: push };
+  const warn = (message: string, attributes?: Record<string, unknown>) => {
+    warnings.push(message);
+    push(message, attributes);
+  };
+  return { text: () => lines.join('\n'), warnings, debug: push, info: push, warn, error: push };
 }
+
 
 describe('Function: createCredentialProvider', () => {
   let clock: { now: number };
@@ -144,10 +177,10 @@ describe('Function: createCredentialProvider', () => {
       // Act
       const token = await subject.getAccessToken();
 
-      // Assess: AWSCURRENT, AWSCURRENT again (same secret: not retried), AWSPENDING
+      // Assess: AWSCURRENT was read for this very attempt, so recovery goes straight to AWSPENDING
       expect(token).toBe('tok-1');
       expect(genesys.attempts).toEqual(['app:s-dead', 'app:s-new']);
-      expect(sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.VersionStage)).toEqual(['AWSCURRENT', 'AWSCURRENT', 'AWSPENDING']);
+      expect(sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.VersionStage)).toEqual(['AWSCURRENT', 'AWSPENDING']);
     });
 
     it('throws invalid_client after trying AWSCURRENT twice (when it changed) and AWSPENDING once', async () => {
@@ -197,6 +230,269 @@ describe('Function: createCredentialProvider', () => {
       // Assess
       expect(stillValid).toBe('tok-1');
       await expect(expired).rejects.toBeInstanceOf(GenesysNetworkError);
+    });
+
+    it('renews at half the token lifetime when the refresh margin is longer than that', async () => {
+      // Prepare: a 300 s token and the default 5 min margin
+      secretsManager({ current: ['app', 's1'] });
+      const genesys = genesysAccepting({ app: 's1' }, clock, 300);
+      const subject = provider(genesys.api);
+      await subject.getAccessToken();
+
+      // Act
+      clock.now = T0 + 149_999;
+      const before = await subject.getAccessToken();
+      clock.now = T0 + 150_000;
+      const after = await subject.getAccessToken();
+
+      // Assess
+      expect(before).toBe('tok-1');
+      expect(after).toBe('tok-2');
+    });
+
+    it('reuses the secret read for secretMaxAgeMs, then picks up a newer AWSCURRENT', async () => {
+      // Prepare: alternating-like: both clients are accepted, AWSCURRENT moves to the other one
+      const { state, stages } = secretsManager({ current: ['app-a', 's1'] });
+      const genesys = genesysAccepting({ 'app-a': 's1', 'app-b': 's2' }, clock, 600);
+      const subject = provider(genesys.api, { secretMaxAgeMs: 900_000 });
+      await subject.getAccessToken();
+      state.current = ['app-b', 's2'];
+
+      // Act
+      clock.now = T0 + 600_000; // token expired, secret read 10 min ago
+      const withinMaxAge = await subject.getAccessToken();
+      clock.now = T0 + 900_000; // renewal point of that token, secret read 15 min ago
+      const afterMaxAge = await subject.getAccessToken();
+
+      // Assess
+      expect([withinMaxAge, afterMaxAge]).toEqual(['tok-2', 'tok-3']);
+      expect(genesys.attempts).toEqual(['app-a:s1', 'app-a:s1', 'app-b:s2']);
+      expect(stages()).toEqual(['AWSCURRENT', 'AWSCURRENT']);
+    });
+
+    it('keeps using the cached secret when AWSCURRENT cannot be re-read after secretMaxAgeMs, and re-reads it on a later refresh', async () => {
+      // Prepare
+      const { state, stages } = secretsManager({ current: ['app-a', 'secret-one'] });
+      const genesys = genesysAccepting({ 'app-a': 'secret-one', 'app-b': 'secret-two' }, clock, 600);
+      const log = recordingLog();
+      const subject = provider(genesys.api, { secretMaxAgeMs: 300_000, log });
+      await subject.getAccessToken();
+      state.failure = outage;
+
+      // Act
+      clock.now = T0 + 600_000; // token expired, secret past its max age, Secrets Manager down
+      const duringOutage = await subject.getAccessToken();
+      state.failure = undefined;
+      state.current = ['app-b', 'secret-two'];
+      clock.now = T0 + 1_200_000; // that token expired too
+      const afterOutage = await subject.getAccessToken();
+
+      // Assess
+      expect([duringOutage, afterOutage]).toEqual(['tok-2', 'tok-3']);
+      expect(genesys.attempts).toEqual(['app-a:secret-one', 'app-a:secret-one', 'app-b:secret-two']);
+      expect(stages()).toEqual(['AWSCURRENT', 'AWSCURRENT', 'AWSCURRENT']);
+      expect(log.warnings).toHaveLength(1);
+      expect(log.text()).toContain('InternalServiceError');
+      for (const secret of ['secret-one', 'secret-two', duringOutage, afterOutage]) expect(log.text()).not.toContain(secret);
+    });
+
+    it('does not fall back to the cached secret once the secret is gone (ResourceNotFoundException)', async () => {
+      // Prepare
+      const { state } = secretsManager({ current: ['app', 's1'] });
+      const genesys = genesysAccepting({ app: 's1' }, clock, 600);
+      const subject = provider(genesys.api, { secretMaxAgeMs: 300_000 });
+      await subject.getAccessToken();
+      state.failure = deleted;
+      clock.now = T0 + 600_000;
+
+      // Act
+      const run = subject.getAccessToken();
+
+      // Assess
+      await expect(run).rejects.toBeInstanceOf(SecretsManagerError);
+      await expect(run).rejects.toMatchObject({ awsErrorName: 'ResourceNotFoundException' });
+      expect(genesys.getToken).toHaveBeenCalledTimes(1);
+    });
+
+    it('throws the Secrets Manager error when recovery cannot read the secret, serving a still-valid token meanwhile', async () => {
+      // Prepare: the cached secret is refused (rotated away) while Secrets Manager is down
+      const { state } = secretsManager({ current: ['app', 's1'] });
+      const genesys = genesysAccepting({ app: 's1' }, clock, 3600);
+      const subject = provider(genesys.api);
+      await subject.getAccessToken();
+      genesys.accepted.app = 's2';
+      state.failure = outage;
+
+      // Act
+      clock.now = T0 + 3_400_000; // renewal window
+      const stillValid = await subject.getAccessToken();
+      clock.now = T0 + 3_600_000; // expired
+      const expired = subject.getAccessToken();
+
+      // Assess
+      expect(stillValid).toBe('tok-1');
+      await expect(expired).rejects.toBeInstanceOf(SecretsManagerError);
+      expect(genesys.attempts).toEqual(['app:s1', 'app:s1']); // the refused secret is not tried again
+    });
+
+    it('after a failed renewal serves the still-valid token without retrying for a cool-down, then tries again', async () => {
+      // Prepare
+      secretsManager({ current: ['app', 's1'] });
+      const genesys = genesysAccepting({ app: 's1' }, clock, 3600);
+      const subject = provider(genesys.api);
+      await subject.getAccessToken();
+      genesys.down = true;
+
+      // Act & Assess: 200 s left: cool-down min(30 s, 200 s / 4) = 30 s
+      clock.now = T0 + 3_400_000;
+      const tokens: string[] = [];
+      for (let i = 0; i < 50; i += 1) tokens.push(await subject.getAccessToken());
+      expect(new Set(tokens)).toEqual(new Set(['tok-1']));
+      expect(genesys.getToken).toHaveBeenCalledTimes(2);
+      clock.now = T0 + 3_429_999;
+      await subject.getAccessToken();
+      expect(genesys.getToken).toHaveBeenCalledTimes(2);
+      clock.now = T0 + 3_430_000;
+      await subject.getAccessToken();
+      expect(genesys.getToken).toHaveBeenCalledTimes(3);
+
+      // 20 s left: cool-down 20 s / 4 = 5 s
+      clock.now = T0 + 3_580_000;
+      await subject.getAccessToken();
+      clock.now = T0 + 3_584_999;
+      await subject.getAccessToken();
+      expect(genesys.getToken).toHaveBeenCalledTimes(4);
+      genesys.down = false;
+      clock.now = T0 + 3_585_000;
+      const renewed = await subject.getAccessToken();
+      expect(renewed).toBe('tok-2');
+      expect(genesys.getToken).toHaveBeenCalledTimes(5);
+    });
+
+    it('after a failed recovery serves the still-valid token without reading Secrets Manager on every call', async () => {
+      // Prepare: neither AWSCURRENT nor AWSPENDING is accepted any more
+      const { stages } = secretsManager({ current: ['app', 's1'], pending: ['app', 's-pending'] });
+      const genesys = genesysAccepting({ app: 's1' }, clock, 3600);
+      const subject = provider(genesys.api);
+      await subject.getAccessToken();
+      genesys.accepted.app = 'nothing-we-have';
+
+      // Act
+      clock.now = T0 + 3_400_000;
+      const tokens: string[] = [];
+      for (let i = 0; i < 50; i += 1) tokens.push(await subject.getAccessToken());
+
+      // Assess: the first fill, then one recovery
+      expect(new Set(tokens)).toEqual(new Set(['tok-1']));
+      expect(genesys.attempts).toEqual(['app:s1', 'app:s1', 'app:s-pending']);
+      expect(stages()).toEqual(['AWSCURRENT', 'AWSCURRENT', 'AWSPENDING']);
+    });
+
+    it('keeps the cached secret after a failed recovery that never refused it, for when Secrets Manager is down', async () => {
+      // Prepare: AWSCURRENT moved to a client Genesys Cloud does not accept (yet); the cached one still works
+      const { state } = secretsManager({ current: ['app-a', 's1'] });
+      const genesys = genesysAccepting({ 'app-a': 's1' }, clock, 600);
+      const subject = provider(genesys.api, { secretMaxAgeMs: 300_000 });
+      await subject.getAccessToken();
+      state.current = ['app-b', 's2'];
+      clock.now = T0 + 600_000; // token expired, secret past its max age
+      await expect(subject.getAccessToken()).rejects.toBeInstanceOf(GenesysAuthError);
+      state.failure = outage;
+
+      // Act
+      clock.now = T0 + 600_001;
+      const token = await subject.getAccessToken();
+
+      // Assess
+      expect(token).toBe('tok-2');
+      expect(genesys.attempts).toEqual(['app-a:s1', 'app-b:s2', 'app-a:s1']);
+    });
+
+    it('shares one failed refresh among concurrent callers: one attempt, the same error for all', async () => {
+      // Prepare
+      secretsManager({ current: ['app', 's1'] });
+      const genesys = genesysAccepting({ app: 's1' }, clock);
+      genesys.down = true;
+      const subject = provider(genesys.api);
+
+      // Act
+      const results = await Promise.allSettled(Array.from({ length: 20 }, async () => await subject.getAccessToken()));
+
+      // Assess
+      expect(genesys.getToken).toHaveBeenCalledTimes(1);
+      const reasons = new Set(results.map((r) => (r.status === 'rejected' ? (r.reason as unknown) : r.value)));
+      expect(reasons.size).toBe(1);
+      expect([...reasons][0]).toBeInstanceOf(GenesysNetworkError);
+    });
+
+    it('shares the decision to keep the cached token among concurrent callers when the renewal fails', async () => {
+      // Prepare
+      secretsManager({ current: ['app', 's1'] });
+      const genesys = genesysAccepting({ app: 's1' }, clock, 3600);
+      const log = recordingLog();
+      const subject = provider(genesys.api, { log });
+      await subject.getAccessToken();
+      genesys.down = true;
+      clock.now = T0 + 3_400_000;
+
+      // Act
+      const tokens = await Promise.all(Array.from({ length: 20 }, async () => await subject.getAccessToken()));
+
+      // Assess
+      expect(new Set(tokens)).toEqual(new Set(['tok-1']));
+      expect(genesys.getToken).toHaveBeenCalledTimes(2);
+      expect(log.warnings).toHaveLength(1);
+    });
+
+    it('skips re-reading AWSCURRENT when the refused secret was read moments ago', async () => {
+      // Prepare: a `single` rotation regenerated the secret right after the cache was filled
+      const { stages } = secretsManager({ current: ['app', 's1'], pending: ['app', 's2'] });
+      const genesys = genesysAccepting({ app: 's1' }, clock);
+      const subject = provider(genesys.api);
+      const rejected = await subject.getAccessToken();
+      genesys.accepted.app = 's2';
+
+      // Act
+      clock.now = T0 + 1_000;
+      subject.invalidate(rejected);
+      const token = await subject.getAccessToken();
+
+      // Assess
+      expect(token).toBe('tok-2');
+      expect(genesys.attempts).toEqual(['app:s1', 'app:s1', 'app:s2']);
+      expect(stages()).toEqual(['AWSCURRENT', 'AWSPENDING']);
+    });
+
+    it('does not retry AWSPENDING when it is the version already tried (pending is already current)', async () => {
+      // Prepare: the version read as AWSCURRENT also carries AWSPENDING
+      const { state, stages } = secretsManager({ current: ['app', 's1'], pending: ['app', 's1'] });
+      state.pendingVersion = state.currentVersion;
+      state.pendingStages = ['AWSCURRENT', 'AWSPENDING'];
+      const genesys = genesysAccepting({ app: 'other' }, clock);
+      const subject = provider(genesys.api);
+
+      // Act
+      const run = subject.getAccessToken();
+
+      // Assess
+      await expect(run).rejects.toBeInstanceOf(GenesysAuthError);
+      expect(genesys.attempts).toEqual(['app:s1']);
+      expect(stages()).toEqual(['AWSCURRENT', 'AWSPENDING']);
+    });
+
+    it('uses AWSPENDING when finishSecret made it AWSCURRENT between the two reads', async () => {
+      // Prepare: AWSCURRENT was read before finishSecret, AWSPENDING after it
+      const { state } = secretsManager({ current: ['app', 's-dead'], pending: ['app', 's-new'] });
+      state.pendingStages = ['AWSCURRENT', 'AWSPENDING'];
+      const genesys = genesysAccepting({ app: 's-new' }, clock);
+      const subject = provider(genesys.api);
+
+      // Act
+      const token = await subject.getAccessToken();
+
+      // Assess
+      expect(token).toBe('tok-1');
+      expect(genesys.attempts).toEqual(['app:s-dead', 'app:s-new']);
     });
 
     it('never logs the secret or the token', async () => {
