@@ -5,10 +5,15 @@
  * Throws when an integration credential update failed (Lambda's asynchronous retry runs the event
  * again; the update is idempotent) or a failed webhook could not be stored in the dead-letter queue.
  * Webhook failures stored there do not throw: the queue's alarm tells people.
+ *
+ * With a Lambda `context`, webhook retries and Genesys Cloud retries stop DEADLINE_MARGIN_MS before the
+ * invocation's timeout (a webhook is then dead-lettered with reason `deadline`), so the invocation ends
+ * with its dead letters stored instead of being killed mid-wait.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import type { Dispatcher } from 'undici';
 import { SecretsStore } from '../core/aws/secrets-store';
 import { parseRotatedEvent } from '../core/events';
@@ -41,7 +46,10 @@ export interface NotifyHandlerResult {
   readonly webhooksDeadLettered: number;
 }
 
-export type NotifyHandler = (event: unknown) => Promise<NotifyHandlerResult>;
+export type NotifyHandler = (event: unknown, context?: Context) => Promise<NotifyHandlerResult>;
+
+/** Stop starting new waits and attempts this long before the Lambda's timeout (time to write dead letters). */
+const DEADLINE_MARGIN_MS = 10_000;
 
 /**
  * Build a handler. Configuration is validated and clients are created on the first call, then kept
@@ -51,6 +59,9 @@ export type NotifyHandler = (event: unknown) => Promise<NotifyHandlerResult>;
 export function createNotifyHandler(options: NotifyHandlerOptions = {}): NotifyHandler {
   const logger = options.logger ?? new Logger({ serviceName: 'genesys-oauth-rotator' });
   let deps: NotifierDeps | undefined;
+  // The current invocation's deadline, read by webhook deliveries and the Genesys clients before each wait.
+  let deadlineMs: number | undefined;
+  const deadline = () => deadlineMs;
 
   const buildDeps = (): NotifierDeps => {
     const config = loadNotifyConfig(options.env ?? process.env);
@@ -60,8 +71,9 @@ export function createNotifyHandler(options: NotifyHandlerOptions = {}): NotifyH
       secrets: new SecretsStore(new SecretsManagerClient({})),
       deadLetters: new SqsDeadLetterQueue(new SQSClient({}), config.deadLetterQueueUrl),
       log,
-      genesysFor: genesysClientsByEnvironment({ log, baseUrl: config.genesysBaseUrl, dispatcher: options.dispatcher, sleep: options.sleep }),
+      genesysFor: genesysClientsByEnvironment({ log, baseUrl: config.genesysBaseUrl, dispatcher: options.dispatcher, sleep: options.sleep, deadline }),
       webhookOptions: {
+        deadline,
         ...(options.webhookDispatcher !== undefined ? { dispatcher: options.webhookDispatcher } : {}),
         ...(options.webhookRetry !== undefined ? { retry: options.webhookRetry } : {}),
         ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
@@ -69,7 +81,9 @@ export function createNotifyHandler(options: NotifyHandlerOptions = {}): NotifyH
     };
   };
 
-  return async (event) => {
+  return async (event, context) => {
+    if (context !== undefined) logger.addContext(context);
+    deadlineMs = context === undefined ? undefined : Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
     try {
       const detail = parseRotatedEvent(event);
       logger.appendKeys({ secretArn: detail.secretArn, versionId: detail.versionId });

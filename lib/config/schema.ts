@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { GENESYS_ENVIRONMENTS } from '../../lambdas/core/regions';
 import { parseSchedule, windowHours } from './schedule';
+import { webhookUrlProblem } from '../../lambdas/core/webhooks/url-policy';
 
 /** Names become construct ids and secret names: keep them boring. */
 const NAME = /^[a-z][a-z0-9-]{0,47}$/;
@@ -44,7 +45,11 @@ const organisationSchema = z.strictObject({
 
 const webhookSchema = z.strictObject({
   name: name('webhook'),
-  url: z.url({ protocol: /^https$/, error: 'an https:// URL' }),
+  // The notifier's own rule (https, public host, no user info), checked at synth too.
+  url: z.url({ protocol: /^https$/, error: 'an https:// URL' }).superRefine((url, ctx) => {
+    const problem = webhookUrlProblem(url, false);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  }),
 });
 
 const verifyPath = z

@@ -135,6 +135,12 @@ describe('Config: deployment file schema', () => {
       /an https:\/\/ URL/,
     ],
     [
+      'a webhook to the instance metadata address',
+      (c) => { c.clients[0]!.webhooks = [{ name: 'hook', url: 'https://169.254.169.254/latest' }]; },
+      'clients[0].webhooks[0].url',
+      /public/,
+    ],
+    [
       'an unknown strategy',
       (c) => { (c.clients[0] as Record<string, unknown>).strategy = 'triple'; },
       'clients[0].strategy',

@@ -24,7 +24,7 @@ export interface NotifierDeps {
   readonly genesysFor: (environment: GenesysEnvironment) => GenesysApi;
   readonly deadLetters: DeadLetterQueue;
   readonly log: Log;
-  /** Dispatcher, retry policy, timer for webhook deliveries (tests shorten the backoff). */
+  /** Dispatcher, retry policy, timer and deadline for webhook deliveries (tests shorten the backoff). */
   readonly webhookOptions?: Omit<WebhookDeliveryOptions, 'log' | 'allowLoopbackHttp'>;
   /** @default Date.now */
   readonly now?: () => number;

@@ -2,7 +2,12 @@
  * Webhook delivery: POST the rotated event's detail to one receiver, signed, with an idempotency key,
  * retried with backoff. The notifier's only HTTP besides the Genesys client, kept apart from it on
  * purpose: a receiver is not Genesys Cloud. Retry rules are the Genesys client's (genesys/retry.ts):
- * 429 (honouring `Retry-After`) and 5xx except 501, and dropped or refused connections.
+ * 429 (honouring `Retry-After`) and 5xx except 501, and dropped, refused or timed-out connections.
+ * Redirects are not followed: a 3xx is a failure like a 4xx (the receiver's URL is configuration; fix it there).
+ *
+ * Time is bounded twice: each attempt, connection included, by `timeoutMs`; the whole delivery by an
+ * optional `deadline` (the notify handler's invocation end minus a margin), so that a failed delivery
+ * still reaches the dead-letter queue before Lambda stops the invocation.
  *
  * Never throws for a failed delivery: the result says what happened, and the caller decides (the
  * notifier sends it to the dead-letter queue). Results and logs carry the receiver's name, status and
@@ -26,8 +31,13 @@ export interface WebhookDeliveryOptions {
   readonly dispatcher?: Dispatcher;
   /** @default DEFAULT_WEBHOOK_RETRY_POLICY */
   readonly retry?: Partial<RetryPolicy>;
-  /** Per attempt, for the response headers and again for the body. @default 5_000 */
+  /** Per attempt: connecting, sending and reading the response, all together. @default 5_000 */
   readonly timeoutMs?: number;
+  /**
+   * Epoch ms by which delivery must be over, read before each attempt and each wait: one that could
+   * pass it is not started, and the result is `deadline`. @default none
+   */
+  readonly deadline?: () => number | undefined;
   /** Allow `http://127.0.0.1` (tests, demo). @default false */
   readonly allowLoopbackHttp?: boolean;
   /** @default a real timer */
@@ -40,7 +50,10 @@ export interface WebhookDeliveryOptions {
   readonly log?: Log;
 }
 
-/** Four attempts over about 7 s of backoff: fits a notifier Lambda with a 60 s timeout and several receivers in parallel. */
+/**
+ * Four attempts over about 7 s of backoff (receivers are tried in parallel). `Retry-After` waits can add
+ * up to 3 x 30 s: the `deadline` option, not this policy, keeps that inside the Lambda's timeout.
+ */
 export const DEFAULT_WEBHOOK_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 4,
   baseDelayMs: 1_000,
@@ -57,18 +70,25 @@ export type WebhookDeliveryResult =
       readonly delivered: false;
       readonly name: string;
       readonly attempts: number;
-      /** `rejected`: a status not worth retrying (e.g. 400, 401, 404); `exhausted`: every attempt failed. */
-      readonly reason: 'rejected' | 'exhausted' | 'retry-after-too-long' | 'url-refused';
+      /**
+       * `rejected`: a status not worth retrying (e.g. 302, 400, 401, 404); `exhausted`: every attempt failed;
+       * `deadline`: the next wait or attempt would have passed `deadline`.
+       */
+      readonly reason: 'rejected' | 'exhausted' | 'retry-after-too-long' | 'url-refused' | 'deadline';
       /** Last HTTP status, when a response arrived. */
       readonly status?: number;
-      /** Last connection error code (`ECONNREFUSED`, `UND_ERR_HEADERS_TIMEOUT`, ...), when none did. */
+      /** Last connection error code (`ECONNREFUSED`, `ATTEMPT_TIMEOUT` when `timeoutMs` ran out, ...), when none did. */
       readonly errorCode?: string;
     };
+
+/** `errorCode` of an attempt that `timeoutMs` cut short (other connection failures keep their own codes). */
+export const ATTEMPT_TIMEOUT_CODE = 'ATTEMPT_TIMEOUT';
 
 let defaultAgent: Agent | undefined;
 
 function defaultDispatcher(): Dispatcher {
-  defaultAgent ??= new Agent({ keepAliveTimeout: 2_000, keepAliveMaxTimeout: 10_000 });
+  // An explicit connect timeout rather than undici's 10 s default; the per-attempt timer bounds it anyway.
+  defaultAgent ??= new Agent({ keepAliveTimeout: 2_000, keepAliveMaxTimeout: 10_000, connect: { timeout: DEFAULT_TIMEOUT_MS } });
   return defaultAgent;
 }
 
@@ -76,17 +96,43 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 
 type Attempt = { readonly kind: 'status'; readonly status: number; readonly retryAfterSeconds?: number } | { readonly kind: 'connection'; readonly transient: boolean; readonly code: string };
 
+/**
+ * Settles with `work`, or rejects when `signal` aborts first. undici only honours a request's signal
+ * once a connection is open, so a connect that hangs would otherwise outlive the timer; the abandoned
+ * request is still aborted by the same signal if its connection ever opens, before anything is sent.
+ */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    signal.addEventListener('abort', () => {
+      reject(new Error('webhook attempt timed out'));
+    }, { once: true });
+    work.then(resolve, reject);
+  });
+}
+
 async function attemptOnce(target: WebhookTarget, body: string, headers: Record<string, string>, dispatcher: Dispatcher, timeoutMs: number): Promise<Attempt> {
+  const timer = new AbortController();
+  const timeout = setTimeout(() => {
+    timer.abort();
+  }, timeoutMs);
   try {
-    const response = await request(target.url, { method: 'POST', headers, body, dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    const response = await unlessAborted(request(target.url, { method: 'POST', headers, body, dispatcher, signal: timer.signal }), timer.signal);
     // Read and drop the body so the connection can be reused; a receiver's answer is not ours to keep.
     await response.body.dump();
     const retryAfter = response.headers['retry-after'];
     const retryAfterSeconds = parseRetryAfterSeconds(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
     return { kind: 'status', status: response.statusCode, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
   } catch (error) {
+    if (timer.signal.aborted) return { kind: 'connection', transient: true, code: ATTEMPT_TIMEOUT_CODE };
     return { kind: 'connection', transient: isTransientConnectionError(error), code: errorCode(error) ?? (error instanceof Error ? error.name : 'unknown') };
+  } finally {
+    clearTimeout(timeout);
   }
+}
+
+/** True when something that may take `ms` and then one attempt could not finish before the deadline. */
+function wouldPassDeadline(deadline: number | undefined, nowMs: number, ms: number, timeoutMs: number): deadline is number {
+  return deadline !== undefined && nowMs + ms + timeoutMs > deadline;
 }
 
 /**
@@ -112,6 +158,10 @@ export async function deliverWebhook(
   const now = options.now ?? Date.now;
   const body = JSON.stringify(detail);
 
+  if (wouldPassDeadline(options.deadline?.(), now(), 0, timeoutMs)) {
+    log.warn('Webhook not attempted: no time left before the invocation ends', { webhook: target.name, url: where, versionId: detail.versionId });
+    return { delivered: false, name: target.name, attempts: 0, reason: 'deadline' };
+  }
   for (let attempt = 1; ; attempt += 1) {
     const timestampSeconds = Math.floor(now() / 1000);
     const headers = {
@@ -136,6 +186,17 @@ export async function deliverWebhook(
       const reason = decision.reason === 'final' ? 'rejected' : decision.reason;
       log.warn('Webhook delivery failed', { webhook: target.name, url: where, attempts: attempt, reason, ...failure, versionId: detail.versionId });
       return { delivered: false, name: target.name, attempts: attempt, reason, ...failure };
+    }
+    if (wouldPassDeadline(options.deadline?.(), now(), decision.delayMs, timeoutMs)) {
+      log.warn('Webhook delivery failed; no time left to retry before the invocation ends', {
+        webhook: target.name,
+        url: where,
+        attempts: attempt,
+        delayMs: decision.delayMs,
+        ...failure,
+        versionId: detail.versionId,
+      });
+      return { delivered: false, name: target.name, attempts: attempt, reason: 'deadline', ...failure };
     }
     log.warn('Webhook attempt failed; retrying', { webhook: target.name, url: where, attempt, delayMs: decision.delayMs, ...failure });
     await sleep(decision.delayMs);

@@ -39,9 +39,13 @@ export interface VerifyWebhookInput {
   /** The raw request body, exactly as received (before any JSON parsing). */
   readonly body: string | Buffer;
   readonly headers: HeaderSource;
-  /** The shared signing key (the SecretString of the webhook's signing-key secret). */
+  /** The shared signing key (the SecretString of the webhook's signing-key secret). An empty key verifies nothing: `missing-signing-key`. */
   readonly signingKey: string | Buffer;
-  /** @default 300 */
+  /**
+   * Replay window in seconds. A value that is not a finite number >= 0 (NaN from `Number(process.env.X)`
+   * on an unset variable, Infinity, a negative number) falls back to the default rather than opening the window.
+   * @default 300
+   */
   readonly toleranceSeconds?: number;
   /** @default Date.now */
   readonly now?: () => number;
@@ -49,7 +53,11 @@ export interface VerifyWebhookInput {
 
 export type WebhookVerification =
   | { readonly valid: true; readonly timestampSeconds: number; readonly idempotencyKey: string | undefined }
-  | { readonly valid: false; readonly reason: 'missing-timestamp' | 'missing-signature' | 'malformed-timestamp' | 'timestamp-outside-tolerance' | 'signature-mismatch' };
+  | {
+      readonly valid: false;
+      /** `missing-signing-key`: the receiver passed an empty key (a configuration error on its side, not a bad request). */
+      readonly reason: 'missing-signing-key' | 'missing-timestamp' | 'missing-signature' | 'malformed-timestamp' | 'timestamp-outside-tolerance' | 'signature-mismatch';
+    };
 
 function header(headers: HeaderSource, name: string): string | undefined {
   if (typeof headers.get === 'function') {
@@ -67,12 +75,21 @@ function sameDigest(expectedHex: string, candidateHex: string): boolean {
   return timingSafeEqual(Buffer.from(expectedHex, 'hex'), Buffer.from(candidateHex.toLowerCase(), 'hex'));
 }
 
+/** The caller's tolerance when it is a usable number of seconds, else the default (never an open window). */
+function toleranceOf(toleranceSeconds: number | undefined): number {
+  return toleranceSeconds !== undefined && Number.isFinite(toleranceSeconds) && toleranceSeconds >= 0 ? toleranceSeconds : DEFAULT_TOLERANCE_SECONDS;
+}
+
 /**
  * Check a received webhook: the timestamp is within `toleranceSeconds` of now (replay window) and one
  * `v1=` signature matches, compared in constant time. Never throws on bad input: it says why in `reason`.
  * Receivers should also de-duplicate by `idempotencyKey` (the version id): delivery is at least once.
  */
 export function verifyWebhook(input: VerifyWebhookInput): WebhookVerification {
+  // HMAC accepts an empty key, so anyone could sign for a receiver whose key variable is unset
+  // (plain JavaScript callers may pass `process.env.KEY` as undefined: same answer, no throw).
+  const signingKey = input.signingKey as string | Buffer | undefined;
+  if (signingKey === undefined || signingKey.length === 0) return { valid: false, reason: 'missing-signing-key' };
   const timestampText = header(input.headers, WEBHOOK_HEADERS.timestamp)?.trim();
   if (timestampText === undefined || timestampText === '') return { valid: false, reason: 'missing-timestamp' };
   const signatureText = header(input.headers, WEBHOOK_HEADERS.signature);
@@ -81,11 +98,11 @@ export function verifyWebhook(input: VerifyWebhookInput): WebhookVerification {
 
   const timestampSeconds = Number(timestampText);
   const nowSeconds = Math.floor((input.now ?? Date.now)() / 1000);
-  if (Math.abs(nowSeconds - timestampSeconds) > (input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)) {
+  if (Math.abs(nowSeconds - timestampSeconds) > toleranceOf(input.toleranceSeconds)) {
     return { valid: false, reason: 'timestamp-outside-tolerance' };
   }
 
-  const expected = computeSignature(input.signingKey, timestampSeconds, input.body);
+  const expected = computeSignature(signingKey, timestampSeconds, input.body);
   const candidates = signatureText
     .split(',')
     .map((part) => part.trim())

@@ -69,6 +69,7 @@ describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
   // Everything the leak check inspects.
   const logLines: string[] = [];
   const errorTexts: string[] = [];
+  const sqsEndpointBefore = process.env.AWS_ENDPOINT_URL_SQS;
 
   const log: Log = {
     debug: (m, a) => logLines.push(`${m} ${JSON.stringify(a ?? {})}`),
@@ -137,6 +138,8 @@ describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
   });
 
   afterAll(async () => {
+    if (sqsEndpointBefore === undefined) delete process.env.AWS_ENDPOINT_URL_SQS;
+    else process.env.AWS_ENDPOINT_URL_SQS = sqsEndpointBefore;
     sqsClient.destroy();
     await receiver.close();
     await sqs.close();
@@ -273,6 +276,7 @@ describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
   it('runs through the Lambda handler from the raw EventBridge event, configured by the environment', async () => {
     // Prepare
     const event = await rotateAndGetEvent();
+    // The handler's SQS client reads its endpoint from the environment; restored in afterAll.
     process.env.AWS_ENDPOINT_URL_SQS = sqs.endpoint;
     const handler = createNotifyHandler({
       env: {
@@ -285,8 +289,8 @@ describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
       webhookDispatcher: agent,
     });
 
-    // Act
-    const result = await handler(event);
+    // Act: with a Lambda context, as the runtime calls it
+    const result = await handler(event, { getRemainingTimeInMillis: () => 120_000 } as unknown as Parameters<typeof handler>[1]);
 
     // Assess
     const current = await currentDoc();

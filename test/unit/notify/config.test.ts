@@ -62,6 +62,20 @@ describe('Function: loadNotifyConfig', () => {
     expect(error.field).toBe('ROTATOR_DEPENDENTS.0.webhooks.0.signingKeySecretArn');
   });
 
+  it('refuses a webhook to a private or link-local address, even with the loopback flag set', () => {
+    // Prepare
+    const withUrl = (url: string) => JSON.stringify([{ secretArn: ARN, webhooks: [{ name: 'imds', url, signingKeySecretArn: KEY_ARN }] }]);
+
+    // Act
+    const metadata = configError(() => loadNotifyConfig(env({ ROTATOR_DEPENDENTS: withUrl('https://169.254.169.254/latest/meta-data') })));
+    const vpc = configError(() => loadNotifyConfig(env({ ROTATOR_DEPENDENTS: withUrl('https://10.0.0.1/hook'), ROTATOR_ALLOW_LOOPBACK_WEBHOOKS: 'true' })));
+
+    // Assess
+    expect(metadata.field).toBe('ROTATOR_DEPENDENTS.0.webhooks.0.url');
+    expect(metadata.expected).toBe('an https:// URL to a public host');
+    expect(vpc.field).toBe('ROTATOR_DEPENDENTS.0.webhooks.0.url');
+  });
+
   it('refuses a plain-http webhook unless the loopback flag is set, and then only for 127.0.0.1', () => {
     // Prepare
     const withUrl = (url: string) => JSON.stringify([{ secretArn: ARN, webhooks: [{ name: 'local', url, signingKeySecretArn: KEY_ARN }] }]);

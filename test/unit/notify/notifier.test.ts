@@ -1,7 +1,7 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { MockAgent } from 'undici';
-import { DeadLetterQueueError, GenesysNotFoundError, RotatorError } from '../../../lambdas/core/errors';
+import { DeadLetterQueueError, GenesysNotFoundError } from '../../../lambdas/core/errors';
 import { SqsDeadLetterQueue, type DeadLetter, type DeadLetterQueue } from '../../../lambdas/core/notify/dead-letter';
 import { notifyDependents, type NotifierDeps } from '../../../lambdas/core/notify/notifier';
 import { WEBHOOK_HEADERS } from '../../../lambdas/core/webhooks/signature';
@@ -14,9 +14,12 @@ const ADMIN_DOC = { environment: 'mypurecloud.com', clientId: 'admin-a', clientS
 
 class MemoryDeadLetters implements DeadLetterQueue {
   readonly letters: DeadLetter[] = [];
+  readonly attempted: string[] = [];
   failing = false;
   send(letter: DeadLetter): Promise<void> {
-    if (this.failing) return Promise.reject(new RotatorError('SQS SendMessage to the dead-letter queue failed'));
+    this.attempted.push(letter.webhook);
+    // What SqsDeadLetterQueue throws when SQS refuses the message.
+    if (this.failing) return Promise.reject(new DeadLetterQueueError(`SQS SendMessage to the dead-letter queue failed for webhook ${letter.webhook}: QueueDoesNotExist`));
     this.letters.push(letter);
     return Promise.resolve();
   }
@@ -118,14 +121,28 @@ describe('Function: notifyDependents', () => {
     expect(log.lines.some((l) => l.startsWith('error Webhook delivery failed; kept in the dead-letter queue'))).toBe(true);
   });
 
-  it('throws when a failed webhook cannot be stored in the dead-letter queue', async () => {
-    // Prepare
-    const { deps, deadLetters } = setup();
+  it('throws the DeadLetterQueueError when a failed webhook cannot be stored, after the other deliveries finished', async () => {
+    // Prepare: 'broken' fails at once and its dead letter is refused; 'slow' is still retrying then
+    const { deps, deadLetters, log } = setup({ webhooks: [{ name: 'broken', path: '/broken' }, { name: 'slow', path: '/slow' }] });
     deadLetters.failing = true;
-    reply('/ops', 400);
+    reply('/broken', 400);
+    reply('/slow', 503);
+    reply('/slow', 200);
+    const slowSleep = async () => {
+      while (deadLetters.attempted.length === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    };
+    const run = notifyDependents(detailFor('v-2'), { ...deps, webhookOptions: { ...deps.webhookOptions, sleep: slowSleep } });
 
-    // Act & Assess
-    await expect(notifyDependents(detailFor('v-2'), deps)).rejects.toThrow('dead-letter queue');
+    // Act
+    const error = await run.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+
+    // Assess: the queue's own error, and 'slow' was delivered before the invocation failed
+    expect(error).toBeInstanceOf(DeadLetterQueueError);
+    expect((error as Error).message).toContain('broken');
+    expect(log.lines.some((l) => l.startsWith('info Webhook delivered') && l.includes('"webhook":"slow"'))).toBe(true);
   });
 
   it('dead-letters a webhook whose signing key cannot be read instead of sending it unsigned', async () => {

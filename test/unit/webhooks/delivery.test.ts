@@ -1,7 +1,7 @@
-import { MockAgent } from 'undici';
+import { Agent, MockAgent } from 'undici';
 import type { RotatedEventDetail } from '../../../lambdas/core/events';
 import type { Log } from '../../../lambdas/core/log';
-import { deliverWebhook } from '../../../lambdas/core/webhooks/delivery';
+import { DEFAULT_WEBHOOK_RETRY_POLICY, deliverWebhook } from '../../../lambdas/core/webhooks/delivery';
 import { verifyWebhook, WEBHOOK_HEADERS } from '../../../lambdas/core/webhooks/signature';
 
 const ORIGIN = 'https://hooks.example.test';
@@ -89,11 +89,16 @@ describe('Function: deliverWebhook', () => {
     const now = () => (clock += 10_000);
 
     // Act
-    const result = await deliverWebhook({ name: 'ops', url: `${ORIGIN}/rotations?team=ops` }, KEY, DETAIL, { dispatcher: agent, now, sleep, random: () => 0 });
+    const result = await deliverWebhook({ name: 'ops', url: `${ORIGIN}/rotations?team=ops` }, KEY, DETAIL, { dispatcher: agent, now, sleep });
 
-    // Assess
+    // Assess: backoff grows with each attempt and stays within the policy (base 1 s, doubling, max 8 s)
     expect(result).toEqual({ delivered: true, name: 'ops', attempts: 3, status: 200 });
-    expect(sleeps).toEqual([500, 1000]);
+    expect(sleeps).toHaveLength(2);
+    const [first, second] = sleeps as [number, number];
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThanOrEqual(DEFAULT_WEBHOOK_RETRY_POLICY.baseDelayMs);
+    expect(second).toBeGreaterThan(0);
+    expect(second).toBeLessThanOrEqual(2 * DEFAULT_WEBHOOK_RETRY_POLICY.baseDelayMs);
     const timestamps = captured.map((c) => c.headers[WEBHOOK_HEADERS.timestamp]);
     expect(new Set(timestamps).size).toBe(3);
     expect(new Set(captured.map((c) => c.headers[WEBHOOK_HEADERS.idempotencyKey]))).toEqual(new Set([DETAIL.versionId]));
@@ -136,6 +141,92 @@ describe('Function: deliverWebhook', () => {
     expect(sleeps).toEqual([7000]);
   });
 
+  it('gives up at once on a 429 whose Retry-After is longer than the policy allows', async () => {
+    // Prepare
+    intercept(429, undefined, { 'retry-after': String(DEFAULT_WEBHOOK_RETRY_POLICY.maxRetryAfterSeconds + 1) });
+
+    // Act
+    const result = await deliverWebhook({ name: 'ops', url: `${ORIGIN}/rotations?team=ops` }, KEY, DETAIL, { dispatcher: agent, sleep });
+
+    // Assess
+    expect(result).toEqual({ delivered: false, name: 'ops', attempts: 1, reason: 'retry-after-too-long', status: 429 });
+    expect(sleeps).toEqual([]);
+  });
+
+  it('does not follow a redirect: a 3xx is a failure, not retried', async () => {
+    // Prepare: nothing intercepts the Location, so following it would fail the test with a network error
+    intercept(302, undefined, { location: `${ORIGIN}/elsewhere` });
+
+    // Act
+    const result = await deliverWebhook({ name: 'ops', url: `${ORIGIN}/rotations?team=ops` }, KEY, DETAIL, { dispatcher: agent, sleep });
+
+    // Assess
+    expect(result).toEqual({ delivered: false, name: 'ops', attempts: 1, reason: 'rejected', status: 302 });
+    expect(sleeps).toEqual([]);
+  });
+
+  it('dead-letters with reason deadline instead of starting a wait that would pass the deadline (429 + Retry-After 30, again and again)', async () => {
+    // Prepare: the clock moves only when delivery sleeps; 80 s are left, each attempt may take 5 s
+    agent.get(ORIGIN).intercept({ path: '/rotations?team=ops', method: 'POST' }).reply(429, '', { headers: { 'retry-after': '30' } }).times(3);
+    let clock = NOW_MS;
+    const advancingSleep = (ms: number) => {
+      clock += ms;
+      return sleep(ms);
+    };
+
+    // Act
+    const result = await deliverWebhook({ name: 'ops', url: `${ORIGIN}/rotations?team=ops` }, KEY, DETAIL, {
+      dispatcher: agent,
+      sleep: advancingSleep,
+      now: () => clock,
+      timeoutMs: 5_000,
+      deadline: () => NOW_MS + 80_000,
+    });
+
+    // Assess: waits at 0 s and 30 s fit (30 + 30 + 5 <= 80); the third (60 + 30 + 5) would not
+    expect(result).toEqual({ delivered: false, name: 'ops', attempts: 3, reason: 'deadline', status: 429 });
+    expect(sleeps).toEqual([30_000, 30_000]);
+  });
+
+  it('does not start an attempt when not even one fits before the deadline', async () => {
+    // Act
+    const result = await deliverWebhook({ name: 'ops', url: `${ORIGIN}/rotations?team=ops` }, KEY, DETAIL, {
+      dispatcher: agent,
+      sleep,
+      now: () => NOW_MS,
+      timeoutMs: 5_000,
+      deadline: () => NOW_MS + 4_999,
+    });
+
+    // Assess: no interceptor was registered, so an attempt would have failed with a network error instead
+    expect(result).toEqual({ delivered: false, name: 'ops', attempts: 0, reason: 'deadline' });
+  });
+
+  it('bounds each attempt, connection included, by timeoutMs', async () => {
+    // Prepare: a dispatcher whose connections never open (a black-holed address); headersTimeout never starts
+    const blackHole = new Agent({
+      connect: () => {
+        /* never calls back */
+      },
+    });
+
+    try {
+      // Act
+      const result = await deliverWebhook({ name: 'ops', url: `${ORIGIN}/rotations?team=ops` }, KEY, DETAIL, {
+        dispatcher: blackHole,
+        sleep,
+        timeoutMs: 20,
+        retry: { maxAttempts: 2 },
+      });
+
+      // Assess: timed out twice (retried once), reported with its own code
+      expect(result).toEqual({ delivered: false, name: 'ops', attempts: 2, reason: 'exhausted', errorCode: 'ATTEMPT_TIMEOUT' });
+      expect(sleeps).toHaveLength(1);
+    } finally {
+      await blackHole.destroy();
+    }
+  }, 5_000);
+
   it('retries a refused connection and reports its code when every attempt fails', async () => {
     // Prepare
     for (let i = 0; i < 2; i += 1) {
@@ -160,6 +251,27 @@ describe('Function: deliverWebhook', () => {
     // Assess
     expect(refused).toEqual({ delivered: false, name: 'plain', attempts: 0, reason: 'url-refused' });
     expect(loopbackRefused).toMatchObject({ delivered: false, reason: 'url-refused' });
+  });
+
+  it('delivers to http://127.0.0.1 when loopback is allowed', async () => {
+    // Prepare
+    agent.get('http://127.0.0.1:9').intercept({ path: '/hook', method: 'POST' }).reply(204, '');
+
+    // Act
+    const result = await deliverWebhook({ name: 'local', url: 'http://127.0.0.1:9/hook' }, KEY, DETAIL, { dispatcher: agent, sleep, allowLoopbackHttp: true });
+
+    // Assess
+    expect(result).toEqual({ delivered: true, name: 'local', attempts: 1, status: 204 });
+  });
+
+  it('refuses URLs with user info or a private host without sending anything', async () => {
+    // Act
+    const withUserInfo = await deliverWebhook({ name: 'creds', url: 'https://user:pass@hooks.example.test/x' }, KEY, DETAIL, { dispatcher: agent, sleep });
+    const metadata = await deliverWebhook({ name: 'imds', url: 'https://169.254.169.254/latest/meta-data' }, KEY, DETAIL, { dispatcher: agent, sleep, allowLoopbackHttp: true });
+
+    // Assess: MockAgent has no interceptor and net connect is off, so a request would have ended as a connection error
+    expect(withUserInfo).toEqual({ delivered: false, name: 'creds', attempts: 0, reason: 'url-refused' });
+    expect(metadata).toEqual({ delivered: false, name: 'imds', attempts: 0, reason: 'url-refused' });
   });
 
   it('logs the receiver without the query string, the key or the signature', async () => {

@@ -58,6 +58,39 @@ describe('Function: verifyWebhook', () => {
     expect(result).toEqual({ valid: false, reason: 'timestamp-outside-tolerance' });
   });
 
+  it('falls back to the default tolerance when toleranceSeconds is NaN, infinite or negative (e.g. Number(process.env.X))', () => {
+    // Prepare: a correctly signed attempt from the distant past
+    const oldTs = 1000;
+    const replayed = signedHeaders({ [WEBHOOK_HEADERS.timestamp]: String(oldTs), [WEBHOOK_HEADERS.signature]: signatureHeader(KEY, oldTs, BODY) });
+
+    for (const toleranceSeconds of [Number.NaN, Number.POSITIVE_INFINITY, -1]) {
+      // Act
+      const replay = verifyWebhook({ body: BODY, headers: replayed, signingKey: KEY, toleranceSeconds, now: () => NOW_MS });
+      const fresh = verifyWebhook({ body: BODY, headers: signedHeaders(), signingKey: KEY, toleranceSeconds, now: () => NOW_MS + 300_000 });
+      const stale = verifyWebhook({ body: BODY, headers: signedHeaders(), signingKey: KEY, toleranceSeconds, now: () => NOW_MS + 301_000 });
+
+      // Assess: the 300 s default applies
+      expect(replay).toEqual({ valid: false, reason: 'timestamp-outside-tolerance' });
+      expect(fresh.valid).toBe(true);
+      expect(stale).toEqual({ valid: false, reason: 'timestamp-outside-tolerance' });
+    }
+  });
+
+  it('refuses to verify with an empty or unset signing key, even against a signature made with that empty key', () => {
+    // Prepare: an attacker who guesses the key is unset signs with ''
+    const headers = signedHeaders({ [WEBHOOK_HEADERS.signature]: signatureHeader('', TS, BODY) });
+
+    // Act
+    const withEmptyString = verifyWebhook({ body: BODY, headers, signingKey: '', now: () => NOW_MS });
+    const withEmptyBuffer = verifyWebhook({ body: BODY, headers, signingKey: Buffer.alloc(0), now: () => NOW_MS });
+    const withUnsetVariable = verifyWebhook({ body: BODY, headers, signingKey: undefined as unknown as string, now: () => NOW_MS });
+
+    // Assess
+    expect(withEmptyString).toEqual({ valid: false, reason: 'missing-signing-key' });
+    expect(withEmptyBuffer).toEqual({ valid: false, reason: 'missing-signing-key' });
+    expect(withUnsetVariable).toEqual({ valid: false, reason: 'missing-signing-key' });
+  });
+
   it('says which header is missing or malformed', () => {
     const { [WEBHOOK_HEADERS.timestamp]: _t, ...noTimestamp } = signedHeaders();
     const { [WEBHOOK_HEADERS.signature]: _s, ...noSignature } = signedHeaders();
