@@ -4,9 +4,8 @@
  */
 import * as z from 'zod';
 import { ConfigurationError } from './errors';
-import { firstIssue } from './validation';
+import { emptyAsUnset, firstIssue } from './validation';
 
-const emptyAsUnset = (value: unknown): unknown => (value === '' ? undefined : value);
 
 const rotateEnvSchema = z.object({
   EVENT_BUS_NAME: z.preprocess(emptyAsUnset, z.string({ error: 'the EventBridge bus name the rotated event is published to (required)' })),

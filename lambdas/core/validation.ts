@@ -13,6 +13,9 @@ export interface FirstIssue {
   readonly missing: boolean;
 }
 
+/** Environment values: an empty string counts as unset (t3-env). Use with `z.preprocess`. */
+export const emptyAsUnset = (value: unknown): unknown => (value === '' ? undefined : value);
+
 export function firstIssue(error: z.ZodError, root = '(root)'): FirstIssue {
   const issue = error.issues[0];
   if (issue === undefined) return { field: root, expected: 'a valid value', missing: false };

@@ -6,7 +6,7 @@
  * again; the update is idempotent) or a failed webhook could not be stored in the dead-letter queue.
  * Webhook failures stored there do not throw: the queue's alarm tells people.
  *
- * With a Lambda `context`, webhook retries and Genesys Cloud retries stop DEADLINE_MARGIN_MS before the
+ * With a Lambda `context`, webhook retries and Genesys Cloud retries stop DEADLINE_MARGIN_MS (core/deadline.ts) before the
  * invocation's timeout (a webhook is then dead-lettered with reason `deadline`), so the invocation ends
  * with its dead letters stored instead of being killed mid-wait.
  */
@@ -24,6 +24,7 @@ import { SqsDeadLetterQueue } from '../core/notify/dead-letter';
 import { notifyDependents, type NotifierDeps } from '../core/notify/notifier';
 import { describeError } from '../core/redaction';
 import type { RetryPolicy } from '../core/genesys/retry';
+import { invocationDeadline } from '../core/deadline';
 
 export interface NotifyHandlerOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -47,9 +48,6 @@ export interface NotifyHandlerResult {
 }
 
 export type NotifyHandler = (event: unknown, context?: Context) => Promise<NotifyHandlerResult>;
-
-/** Stop starting new waits and attempts this long before the Lambda's timeout (time to write dead letters). */
-const DEADLINE_MARGIN_MS = 10_000;
 
 /**
  * Build a handler. Configuration is validated and clients are created on the first call, then kept
@@ -83,7 +81,7 @@ export function createNotifyHandler(options: NotifyHandlerOptions = {}): NotifyH
 
   return async (event, context) => {
     if (context !== undefined) logger.addContext(context);
-    deadlineMs = context === undefined ? undefined : Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
+    deadlineMs = invocationDeadline(context);
     try {
       const detail = parseRotatedEvent(event);
       logger.appendKeys({ secretArn: detail.secretArn, versionId: detail.versionId });

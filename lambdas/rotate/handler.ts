@@ -18,6 +18,7 @@ import { AdminTokenCache } from '../core/rotation/admin-tokens';
 import { RotationEngine, type PropagationPolicy, type StepOutcome } from '../core/rotation/engine';
 import { parseRotationEvent } from '../core/rotation/request';
 import { loadRotateConfig } from '../core/runtime-config';
+import { invocationDeadline } from '../core/deadline';
 
 export interface RotateHandlerOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -31,9 +32,6 @@ export interface RotateHandlerOptions {
 }
 
 export type RotateHandler = (event: unknown, context?: Context) => Promise<void>;
-
-/** Stop starting new waits this long before the Lambda's timeout, so a step fails with a typed error. */
-const DEADLINE_MARGIN_MS = 10_000;
 
 /** The part of Powertools Metrics the handler uses (tests and the sandbox pass a recorder). */
 export interface MetricsSink {
@@ -77,7 +75,7 @@ export function createRotateHandler(options: RotateHandlerOptions = {}): RotateH
 
   return async (event, context) => {
     if (context !== undefined) logger.addContext(context);
-    deadlineMs = context === undefined ? undefined : Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
+    deadlineMs = invocationDeadline(context);
     try {
       const request = parseRotationEvent(event);
       logger.appendKeys({ secretId: request.secretId, versionId: request.token, step: request.step });

@@ -10,8 +10,8 @@
 import * as z from 'zod';
 import { ConfigurationError } from '../errors';
 import { webhookUrlProblem } from '../webhooks/url-policy';
+import { emptyAsUnset, firstIssue } from '../validation';
 
-const emptyAsUnset = (value: unknown): unknown => (value === '' ? undefined : value);
 
 const nonEmpty = (expected: string) => z.string({ error: expected }).min(1, { error: expected });
 
@@ -82,9 +82,8 @@ export interface NotifyConfig {
 export function loadNotifyConfig(env: Readonly<Record<string, string | undefined>>): NotifyConfig {
   const result = notifyEnvSchema.safeParse(env);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(environment)';
-    throw new ConfigurationError('Invalid notify function configuration', field, issue?.message ?? 'valid environment variables');
+    const { field, expected } = firstIssue(result.error, '(environment)');
+    throw new ConfigurationError('Invalid notify function configuration', field, expected);
   }
   const data = result.data;
   return {
