@@ -3,8 +3,8 @@
  * use (`verifyWebhook`) and de-duplicating by the idempotency key, as a real receiver should.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '../lambdas/core/webhooks/signature';
+import { listenOnLoopback } from './listen';
 
 export interface ReceivedWebhook {
   readonly path: string;
@@ -39,17 +39,6 @@ export async function startWebhookReceiver(signingKey: () => string): Promise<We
       res.end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
+  const listening = await listenOnLoopback(server);
+  return { url: listening.url, received, close: listening.close };
 }

@@ -6,7 +6,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AwsServiceError } from './aws-error';
 import { type Clock, sleep } from './clock';
 import type { EventBridgeEmulator } from './eventbridge/emulator';
@@ -14,6 +13,7 @@ import type { FaultPlan } from './faults';
 import { JsonInput } from './json-input';
 import type { AwsServiceName, RequestLog } from './request-log';
 import type { SecretsManagerEmulator } from './secrets-manager/emulator';
+import { listenOnLoopback } from '../listen';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
@@ -128,24 +128,6 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
     });
   });
   server.keepAliveTimeout = 1_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: async () => {
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error !== undefined) reject(error);
-          else resolve();
-        });
-        server.closeAllConnections();
-      });
-    },
-  };
+  const listening = await listenOnLoopback(server);
+  return { endpoint: listening.url, close: listening.close };
 }

@@ -2,7 +2,6 @@
  * `startGenesysEmulator`: wires the directory, usage ledger, limiters and faults to the HTTP server and
  * exposes the in-process set-up and truth methods of `GenesysEmulator`.
  */
-import type { AddressInfo } from 'node:net';
 import { Directory } from './directory';
 import { EmulatorSetupError } from './errors';
 import { FaultInjector } from './faults';
@@ -10,6 +9,7 @@ import { FixedWindowLimiter } from './rate-limits';
 import { createEmulatorServer } from './server';
 import type { GenesysEmulator, GenesysEmulatorOptions, RecordUsageInput, RequestLogEntry } from './types';
 import { parseUsageDay, UsageLedger } from './usage';
+import { listenOnLoopback } from '../listen';
 
 const DEFAULT_TOKEN_RATE_PER_MINUTE = 300; // GENESYS-API.md §6, CLIM
 const DEFAULT_INJECTED_RETRY_AFTER_SECONDS = 1; // rateLimitNext without a value: short, so tests stay fast
@@ -35,27 +35,11 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
     log,
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
 
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    close: async () => {
-      const closed = new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error) reject(error);
-          else resolve();
-        });
-      });
-      server.closeAllConnections();
-      await closed;
-    },
+    baseUrl: listening.url,
+    close: listening.close,
 
     createOrganization: (input = {}) => {
       const org = directory.createOrganization(input.name);

@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../listen';
 
 const ACCOUNT_ID = '000000000000';
 
@@ -198,21 +198,14 @@ export async function startSqsEmulator(): Promise<SqsEmulator> {
     })();
   });
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server);
+  endpoint = listening.url;
 
   return {
     endpoint,
     createQueue: (name) => createQueue(name),
     sentBodies: (queueUrl) => [...(sent.get(queueUrl) ?? [])],
     faults,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => {
-          if (error) reject(error);
-          else resolve();
-        });
-      }),
+    close: listening.close,
   };
 }
