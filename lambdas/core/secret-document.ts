@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { SecretDocumentError, UnknownRegionError } from './errors';
-import { GENESYS_ENVIRONMENTS, isGenesysEnvironment, type GenesysEnvironment } from './regions';
+import { isGenesysEnvironment, type GenesysEnvironment } from './regions';
 import { firstIssue } from './validation';
 
 export const STRATEGIES = ['single', 'alternating'] as const;
@@ -91,9 +91,8 @@ export function validateSecretDocument(value: unknown, label = 'secret'): Secret
   return { ...doc, environment: doc.environment };
 }
 
-/** Serialize for SecretString. Key order: known fields first, then the user's own fields. */
+/** Serialize for SecretString. Keys keep their order, the user's own fields included. */
 export function serializeSecretDocument(doc: SecretDocument): string {
   return JSON.stringify(doc);
 }
 
-export { GENESYS_ENVIRONMENTS };
