@@ -1,22 +1,18 @@
 /**
  * The Secrets Manager reads and writes the CLI makes. Managed secrets are the ones the stack tags
- * `genesys-rotator:managed=true`. SDK failures become `SecretsManagerError` here; an unknown or
- * unmanaged secret named on the command line is a usage error (exit code 2).
+ * `genesys-rotator:managed=true`. Calls the rotator also makes go through `SecretsStore`; the ones only
+ * the CLI needs (list, versions, rotate now) live here. SDK failures become `SecretsManagerError`; an
+ * unknown or unmanaged secret named on the command line is a usage error (exit code 2).
  */
 import {
-  DescribeSecretCommand,
-  GetSecretValueCommand,
   ListSecretsCommand,
   ListSecretVersionIdsCommand,
-  ResourceNotFoundException,
   RotateSecretCommand,
-  TagResourceCommand,
-  UntagResourceCommand,
   type SecretsManagerClient,
   type Tag,
 } from '@aws-sdk/client-secrets-manager';
 import { SecretsManagerError, ValidationError } from '../../lambdas/core/errors';
-import { AWSCURRENT, AWSPENDING } from '../../lambdas/core/aws/secrets-store';
+import { AWSCURRENT, AWSPENDING, SecretsStore, tagsToRecord, type SecretMetadata } from '../../lambdas/core/aws/secrets-store';
 import { TAGS } from '../../lambdas/core/rotation/engine';
 import { parseSecretDocument, type SecretDocument } from '../../lambdas/core/secret-document';
 import type { PendingVersion } from '../../lambdas/core/status/classify';
@@ -43,12 +39,6 @@ function wrap(operation: string, secretId: string, error: unknown): SecretsManag
   return new SecretsManagerError(operation, secretId, error instanceof Error ? error.name : undefined, { cause: error });
 }
 
-function tagsOf(tags: readonly Tag[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const tag of tags ?? []) if (tag.Key !== undefined) out[tag.Key] = tag.Value ?? '';
-  return out;
-}
-
 export function isManaged(meta: Pick<SecretMeta, 'tags'>): boolean {
   return meta.tags[TAGS.managed] === 'true';
 }
@@ -72,9 +62,26 @@ function toMeta(raw: RawMeta, stages: Record<string, string[]> | undefined, fall
     lastRotatedDate: raw.LastRotatedDate,
     nextRotationDate: raw.NextRotationDate,
     rotationEnabled: raw.RotationEnabled === true,
-    tags: tagsOf(raw.Tags),
+    tags: tagsToRecord(raw.Tags),
     versionStages: stages ?? {},
   };
+}
+
+function fromMetadata(meta: SecretMetadata): SecretMeta {
+  return {
+    arn: meta.arn,
+    name: meta.name,
+    createdDate: meta.createdDate ?? new Date(0),
+    lastRotatedDate: meta.lastRotatedDate,
+    nextRotationDate: meta.nextRotationDate,
+    rotationEnabled: meta.rotationEnabled,
+    tags: meta.tags,
+    versionStages: meta.versionIdsToStages,
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof SecretsManagerError && error.awsErrorName === 'ResourceNotFoundException';
 }
 
 /** Every managed secret, sorted by name. */
@@ -109,18 +116,15 @@ export async function listManagedSecrets(client: SecretsManagerClient): Promise<
 /** DescribeSecret, or undefined when there is no such secret. */
 export async function findSecret(client: SecretsManagerClient, secretId: string): Promise<SecretMeta | undefined> {
   try {
-    const out = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
-    return toMeta(out, out.VersionIdsToStages, secretId);
+    return await describeSecret(client, secretId);
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) return undefined;
-    throw wrap('DescribeSecret', secretId, error);
+    if (isNotFound(error)) return undefined;
+    throw error;
   }
 }
 
 export async function describeSecret(client: SecretsManagerClient, secretId: string): Promise<SecretMeta> {
-  const meta = await findSecret(client, secretId);
-  if (meta === undefined) throw new SecretsManagerError('DescribeSecret', secretId, 'ResourceNotFoundException');
-  return meta;
+  return fromMetadata(await new SecretsStore(client).describe(secretId));
 }
 
 /**
@@ -166,29 +170,18 @@ export async function listVersions(client: SecretsManagerClient, secretId: strin
 
 /** The secret document at a stage (or version), or undefined when that has no value. */
 export async function readDocument(client: SecretsManagerClient, secretId: string, selector: { stage?: string; versionId?: string }): Promise<SecretDocument | undefined> {
-  let secretString: string | undefined;
-  try {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: selector.stage, VersionId: selector.versionId }));
-    secretString = out.SecretString;
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) return undefined;
-    throw wrap('GetSecretValue', secretId, error);
-  }
-  return parseSecretDocument(secretString, `${secretId} (${selector.stage ?? selector.versionId ?? AWSCURRENT})`);
+  const value = await new SecretsStore(client).findValue(secretId, selector);
+  if (value === undefined) return undefined;
+  return parseSecretDocument(value.secretString, `${secretId} (${selector.stage ?? selector.versionId ?? AWSCURRENT})`);
 }
 
 /**
  * Whether createSecret stored a value in the pending version. Secrets Manager has no metadata for it,
- * so the value is read and dropped at once; only the answer leaves this function.
+ * so the value is read and dropped at once; only the answer leaves this function. GetSecretValue
+ * answers ResourceNotFoundException for a version without a value, so "found" means "has a value".
  */
 export async function versionHasValue(client: SecretsManagerClient, secretId: string, versionId: string): Promise<boolean> {
-  try {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: versionId }));
-    return out.SecretString !== undefined || out.SecretBinary !== undefined;
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) return false;
-    throw wrap('GetSecretValue', secretId, error);
-  }
+  return (await new SecretsStore(client).findValue(secretId, { versionId })) !== undefined;
 }
 
 /** The AWSPENDING version of a rotation not finished (AWSPENDING on a version that is not AWSCURRENT). */
@@ -213,19 +206,11 @@ export async function inspectPending(client: SecretsManagerClient, meta: SecretM
 }
 
 export async function tagSecret(client: SecretsManagerClient, secretId: string, key: string, value: string): Promise<void> {
-  try {
-    await client.send(new TagResourceCommand({ SecretId: secretId, Tags: [{ Key: key, Value: value }] }));
-  } catch (error) {
-    throw wrap('TagResource', secretId, error);
-  }
+  await new SecretsStore(client).tag(secretId, key, value);
 }
 
 export async function untagSecret(client: SecretsManagerClient, secretId: string, key: string): Promise<void> {
-  try {
-    await client.send(new UntagResourceCommand({ SecretId: secretId, TagKeys: [key] }));
-  } catch (error) {
-    throw wrap('UntagResource', secretId, error);
-  }
+  await new SecretsStore(client).untag(secretId, [key]);
 }
 
 /** RotateSecret with RotateImmediately: the configured rotation function runs now. Returns the new version id. */

@@ -7,9 +7,11 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   ResourceNotFoundException,
+  TagResourceCommand,
   UntagResourceCommand,
   UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
+  type Tag,
 } from '@aws-sdk/client-secrets-manager';
 import { SecretsManagerError } from '../errors';
 
@@ -24,6 +26,10 @@ export interface SecretMetadata {
   /** Version id → its staging labels. */
   readonly versionIdsToStages: Readonly<Record<string, readonly string[]>>;
   readonly tags: Readonly<Record<string, string>>;
+  /** Dates as DescribeSecret reports them; absent when it leaves them out (never rotated, rotation off). */
+  readonly createdDate?: Date | undefined;
+  readonly lastRotatedDate?: Date | undefined;
+  readonly nextRotationDate?: Date | undefined;
 }
 
 export interface SecretValue {
@@ -37,20 +43,28 @@ function wrap(operation: string, secretId: string, error: unknown): SecretsManag
   return new SecretsManagerError(operation, secretId, name, { cause: error });
 }
 
+/** An SDK tag list as key → value (a tag without a value reads as ''). */
+export function tagsToRecord(tags: readonly Tag[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const tag of tags ?? []) if (tag.Key !== undefined) out[tag.Key] = tag.Value ?? '';
+  return out;
+}
+
 export class SecretsStore {
   constructor(private readonly client: SecretsManagerClient) {}
 
   async describe(secretId: string): Promise<SecretMetadata> {
     try {
       const out = await this.client.send(new DescribeSecretCommand({ SecretId: secretId }));
-      const tags: Record<string, string> = {};
-      for (const tag of out.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
       return {
         arn: out.ARN ?? secretId,
         name: out.Name ?? secretId,
         rotationEnabled: out.RotationEnabled === true,
         versionIdsToStages: out.VersionIdsToStages ?? {},
-        tags,
+        tags: tagsToRecord(out.Tags),
+        createdDate: out.CreatedDate,
+        lastRotatedDate: out.LastRotatedDate,
+        nextRotationDate: out.NextRotationDate,
       };
     } catch (error) {
       throw wrap('DescribeSecret', secretId, error);
@@ -103,6 +117,15 @@ export class SecretsStore {
       );
     } catch (error) {
       throw wrap('UpdateSecretVersionStage', secretId, error);
+    }
+  }
+
+  /** Set one tag (TagResource overwrites an existing value). */
+  async tag(secretId: string, key: string, value: string): Promise<void> {
+    try {
+      await this.client.send(new TagResourceCommand({ SecretId: secretId, Tags: [{ Key: key, Value: value }] }));
+    } catch (error) {
+      throw wrap('TagResource', secretId, error);
     }
   }
 
