@@ -15,6 +15,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createNotifyHandler, type NotifyHandlerResult } from '../lambdas/notify/handler';
 import { createRotateHandler, type MetricsSink, type RotateHandlerOptions } from '../lambdas/rotate/handler';
 import { ROTATED_EVENT_DETAIL_TYPE, ROTATED_EVENT_SOURCE } from '../lambdas/core/events';
+import { BINDINGS_VARIABLE, parseSecretArn, serializeBindings, type SecretBinding } from '../lambdas/core/bindings';
 import { TAGS } from '../lambdas/core/rotation/engine';
 import type { GenesysEnvironment } from '../lambdas/core/regions';
 import type { SecretDocument, Strategy } from '../lambdas/core/secret-document';
@@ -120,14 +121,19 @@ export class Sandbox {
 
   readonly secretsManager: SecretsManagerClient;
   readonly eventBridge: EventBridgeClient;
-  /** The rotate function's environment, as the stack sets it plus the stand-ins' endpoints. */
-  readonly env: Readonly<Record<string, string>>;
+  /**
+   * What the "deployment" binds (DESIGN.md §3 "Bindings"), by secret name. Secrets created through
+   * the sandbox's helpers are bound as the stack would bind them; a test that plays an attacker
+   * changes a document, never this.
+   */
+  private readonly bindings: Record<string, SecretBinding> = {};
+  #rotateHandler: ReturnType<typeof createRotateHandler>;
 
   private constructor(
     readonly genesys: GenesysEmulator,
     readonly aws: AwsEmulator,
-    readonly rotateHandler: ReturnType<typeof createRotateHandler>,
-    env: Record<string, string>,
+    private readonly makeHandler: (env: Readonly<Record<string, string>>) => ReturnType<typeof createRotateHandler>,
+    private readonly baseEnv: Readonly<Record<string, string>>,
     readonly metrics: RecordedMetrics,
     restoreEnv: () => void,
   ) {
@@ -135,7 +141,32 @@ export class Sandbox {
     const clientConfig = { endpoint: aws.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
     this.secretsManager = new SecretsManagerClient(clientConfig);
     this.eventBridge = new EventBridgeClient(clientConfig);
-    this.env = env;
+    this.#rotateHandler = makeHandler(this.env);
+  }
+
+  /** The rotate function's environment, as the stack sets it (bindings included) plus the stand-ins' endpoints. */
+  get env(): Readonly<Record<string, string>> {
+    return { ...this.baseEnv, [BINDINGS_VARIABLE]: serializeBindings(this.bindings) };
+  }
+
+  /** The rotate function as deployed now (a change of bindings deploys a new one, as `cdk deploy` would). */
+  get rotateHandler(): ReturnType<typeof createRotateHandler> {
+    return this.#rotateHandler;
+  }
+
+  /** The secrets bound so far, as the stack would write them. */
+  get boundSecrets(): Readonly<Record<string, SecretBinding>> {
+    return { ...this.bindings };
+  }
+
+  /**
+   * Bind a secret (by name) as a deployment would, and "redeploy" the rotate function with the new
+   * bindings. `undefined` removes the binding.
+   */
+  bind(secretName: string, binding: SecretBinding | undefined): void {
+    if (binding === undefined) Reflect.deleteProperty(this.bindings, secretName);
+    else this.bindings[secretName] = binding;
+    this.#rotateHandler = this.makeHandler(this.env);
   }
 
   static async start(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -156,10 +187,10 @@ export class Sandbox {
     });
     const logger = options.rotate?.logger ?? new Logger({ serviceName: 'genesys-oauth-rotator', logLevel: options.logLevel ?? 'SILENT' });
     const metrics = new RecordedMetrics();
-    const handler = createRotateHandler({ metrics, ...options.rotate, logger, env });
-    const sandbox = new Sandbox(genesys, aws, handler, env, metrics, restoreEnv);
+    const makeHandler = (handlerEnv: Readonly<Record<string, string>>) => createRotateHandler({ metrics, ...options.rotate, logger, env: handlerEnv });
+    const sandbox = new Sandbox(genesys, aws, makeHandler, env, metrics, restoreEnv);
     aws.secretsManager.registerRotationFunction(ROTATE_FUNCTION_ARN, async (event, context) => {
-      await handler(event, context);
+      await sandbox.rotateHandler(event, context);
       await sandbox.afterStep?.(event.Step, event.SecretId);
     });
     return sandbox;
@@ -212,8 +243,13 @@ export class Sandbox {
     return { secretArn, name: input.name, strategy: input.strategy, clientIds: second ? [first.id, second.id] : [first.id] };
   }
 
-  /** CreateSecret with the tags the stack sets. */
-  async createSecret(name: string, doc: SecretDocument, verifyPath?: string): Promise<string> {
+  /**
+   * CreateSecret with the tags the stack sets, bound as the stack binds it: by default the binding
+   * is what the document says at creation (the deployment's configuration); pass `bind: false` for
+   * a secret the deployment does not manage, or a binding of your own.
+   */
+  async createSecret(name: string, doc: SecretDocument, verifyPath?: string, options: { bind?: SecretBinding | false } = {}): Promise<string> {
+    if (options.bind !== false) this.bind(name, options.bind ?? bindingOf(doc));
     const tags = [
       { Key: TAGS.managed, Value: 'true' },
       { Key: TAGS.maxRotationDays, Value: '90' },
@@ -299,6 +335,16 @@ function overrideEnv(values: Readonly<Record<string, string>>): () => void {
       if (before === undefined) Reflect.deleteProperty(process.env, key);
       else process.env[key] = before;
     }
+  };
+}
+
+/** The binding a deployment would give a secret whose first document is `doc`. */
+export function bindingOf(doc: SecretDocument): SecretBinding {
+  const adminSecret = doc.adminSecretId === undefined ? undefined : (parseSecretArn(doc.adminSecretId)?.name ?? doc.adminSecretId);
+  return {
+    environment: doc.environment,
+    clientIds: doc.alternateClientId === undefined ? [doc.clientId] : [doc.clientId, doc.alternateClientId],
+    ...(adminSecret !== undefined ? { adminSecret } : {}),
   };
 }
 

@@ -34,6 +34,22 @@ export class SecretDocumentError extends ValidationError {}
 /** The Lambda's environment configuration is missing or invalid (DESIGN.md §3 runtime contract). */
 export class ConfigurationError extends ValidationError {}
 
+/**
+ * The deployment's bindings (DESIGN.md §3 "Bindings") refuse this secret: thrown before any Genesys
+ * Cloud call, with nothing written. The failure alarm fires and the runbook says what to check.
+ */
+export class BindingError extends ValidationError {}
+
+/** The secret is not among the secrets the deployment bound to this rotator (`field` is the secret name). */
+export class UnboundSecretError extends BindingError {
+  constructor(what: string, secretName: string, options?: ErrorOptions) {
+    super(what, secretName, 'a secret this deployment manages (ROTATOR_BINDINGS has no entry for this name)', options);
+  }
+}
+
+/** A secret document names another region, other clients, another strategy or another admin pair than its binding. */
+export class BindingMismatchError extends BindingError {}
+
 /** An `environment` value that is not a known Genesys Cloud region. */
 export class UnknownRegionError extends SecretDocumentError {
   constructor(environment: string, field = 'environment', options?: ErrorOptions) {

@@ -64,6 +64,7 @@ export function createRotateHandler(options: RotateHandlerOptions = {}): RotateH
     const log = fromPowertools(logger);
     return new RotationEngine({
       store: new SecretsStore(new SecretsManagerClient({})),
+      bindings: config.bindings,
       publisher: new EventBridgePublisher(new EventBridgeClient({}), config.eventBusName),
       adminTokens: new AdminTokenCache(),
       log,

@@ -7,6 +7,7 @@
  */
 import { ConcurrentRotationError, GenesysAuthError, isCredentialRefusal, RotationGuardError, SecretDocumentError, SecretsManagerError, VerificationError } from '../errors';
 import type { RotatedEventPublisher } from '../aws/event-publisher';
+import { assertDocumentMatchesBinding, bindingFor, readBoundAdmin, type Bindings, type SecretBinding } from '../bindings';
 import { TAGS } from '../contract';
 import { AWSCURRENT, AWSPENDING, type SecretMetadata, type SecretsStore } from '../aws/secrets-store';
 import type { AccessToken, ClientCredentials, GenesysApi } from '../genesys/types';
@@ -15,7 +16,7 @@ import { describeDocument, describeError } from '../redaction';
 import type { GenesysEnvironment } from '../regions';
 import { parseSecretDocument, serializeSecretDocument, type SecretDocument } from '../secret-document';
 import type { AdminTokenCache } from './admin-tokens';
-import { assertSafeRegenerate, planCreate, planRevocation, type AdminSource } from './plan';
+import { assertSafeRegenerate, planCreate, planRevocation } from './plan';
 
 export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 export type RotationStep = (typeof ROTATION_STEPS)[number];
@@ -41,6 +42,8 @@ export const DEFAULT_PROPAGATION: PropagationPolicy = { maxWaitMs: 30_000, initi
 
 export interface RotationEngineDeps {
   readonly store: SecretsStore;
+  /** What the deployment allows (DESIGN.md §3 "Bindings"): the only authority on clients and admin pairs. */
+  readonly bindings: Bindings;
   readonly genesys: (environment: GenesysEnvironment) => GenesysApi;
   readonly publisher: RotatedEventPublisher;
   readonly adminTokens: AdminTokenCache;
@@ -65,6 +68,12 @@ export type StepOutcome =
       readonly emergency: boolean;
     };
 
+/** A managed secret and its binding: every step acts on both. */
+interface BoundSecret {
+  readonly meta: SecretMetadata;
+  readonly binding: SecretBinding;
+}
+
 interface VersionedDocument {
   readonly doc: SecretDocument;
   readonly versionId: string;
@@ -79,6 +88,12 @@ interface AdminAccess {
   readonly cacheKey: string;
   readonly credentials: ClientCredentials;
   readonly organizationEnvironment: GenesysEnvironment;
+}
+
+interface BoundAdmin extends AdminAccess {
+  readonly pair: AdminPairIds;
+  /** The admin pair rotating itself: its active client regenerates the standby. */
+  readonly selfPair: boolean;
 }
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -98,6 +113,8 @@ export class RotationEngine {
   async run(request: RotationRequest): Promise<StepOutcome> {
     const { secretId, token, step } = request;
     const meta = await this.deps.store.describe(secretId);
+    // Bindings first: an unbound secret is refused even where the step would be a no-op.
+    const secret: BoundSecret = { meta, binding: bindingFor(this.deps.bindings, meta) };
     const stages = this.guard(meta, token);
     const context = { secretArn: meta.arn, versionId: token, step };
 
@@ -107,20 +124,20 @@ export class RotationEngine {
         return { step, result: 'already-current' };
       }
       // A retried finishSecret after the label moved: finish the tail again (at-least-once event).
-      return await this.finishTail(meta, token, stages, 'republished');
+      return await this.finishTail(secret, token, stages, 'republished');
     }
 
     switch (step) {
       case 'createSecret':
-        return await this.createSecret(meta, token);
+        return await this.createSecret(secret, token);
       case 'setSecret':
         // Genesys Cloud already holds the new secret: it generated it in createSecret.
         this.deps.log.info('setSecret: Genesys Cloud generated the secret in createSecret; no call needed', context);
         return { step, result: 'nothing-to-do' };
       case 'testSecret':
-        return await this.testSecret(meta, token, request.deadlineMs);
+        return await this.testSecret(secret, token, request.deadlineMs);
       case 'finishSecret':
-        return await this.finishSecret(meta, token);
+        return await this.finishSecret(secret, token);
     }
   }
 
@@ -139,19 +156,22 @@ export class RotationEngine {
     return stages;
   }
 
-  private async createSecret(meta: SecretMetadata, token: string): Promise<StepOutcome> {
+  private async createSecret(secret: BoundSecret, token: string): Promise<StepOutcome> {
+    const { meta } = secret;
     const log = this.deps.log;
     const pending = await this.deps.store.findValue(meta.arn, { versionId: token, stage: AWSPENDING });
     if (pending?.secretString !== undefined) {
+      // Someone may have written the pending version directly: it must still match the binding.
+      this.checkBound(secret, parseSecretDocument(pending.secretString, `${meta.arn} (${AWSPENDING})`), AWSPENDING);
       log.info('createSecret: pending version already has a value; nothing to do', { secretArn: meta.arn, versionId: token });
       return { step: 'createSecret', result: 'already-created' };
     }
 
     // Validate everything before the first Genesys call: bad input changes nothing.
-    const { doc: current, versionId: currentVersionId } = await this.readDocument(meta.arn, AWSCURRENT);
+    const { doc: current, versionId: currentVersionId } = await this.readDocument(secret, AWSCURRENT);
     const plan = planCreate(current);
-    const admin = await this.adminAccess(meta.arn, currentVersionId, current, plan.admin);
-    assertSafeRegenerate(plan.targetClientId, admin.pair, plan.admin.kind === 'self-pair');
+    const admin = await this.adminAccess(secret, currentVersionId, current);
+    assertSafeRegenerate(plan.targetClientId, admin.pair, admin.selfPair);
 
     const genesys = this.deps.genesys(current.environment);
     log.info('createSecret: regenerating client secret', {
@@ -182,15 +202,16 @@ export class RotationEngine {
     return { step: 'createSecret', result: 'created', targetClientId: plan.targetClientId };
   }
 
-  private async testSecret(meta: SecretMetadata, token: string, deadlineMs: number | undefined): Promise<StepOutcome> {
+  private async testSecret(secret: BoundSecret, token: string, deadlineMs: number | undefined): Promise<StepOutcome> {
+    const { meta } = secret;
     const pendingValue = await this.deps.store.findValue(meta.arn, { versionId: token, stage: AWSPENDING });
     if (pendingValue?.secretString === undefined) {
       // RotateSecret with RotateImmediately=false (e.g. the stack's first deploy) "tests the rotation
       // configuration by running the testSecret step" on a pending version that has no value.
-      return await this.testConfiguration(meta, token);
+      return await this.testConfiguration(secret, token);
     }
-    const pending = parseSecretDocument(pendingValue.secretString, `${meta.arn} (${AWSPENDING})`);
-    const admin = await this.adminForTest(meta.arn, pending);
+    const pending = this.checkBound(secret, parseSecretDocument(pendingValue.secretString, `${meta.arn} (${AWSPENDING})`), AWSPENDING);
+    const admin = await this.adminForTest(secret, pending);
     const genesys = this.deps.genesys(pending.environment);
 
     const expectedOrganizationId = await this.withAdminOrg(admin, genesys);
@@ -224,9 +245,11 @@ export class RotationEngine {
    * credentials get a token. Read-only; no regenerate. A document whose secret was never loaded
    * (empty clientSecret) passes with a warning: the first rotation needs the value loaded first.
    */
-  private async testConfiguration(meta: SecretMetadata, token: string): Promise<StepOutcome> {
-    const { doc: current, versionId } = await this.readDocument(meta.arn, AWSCURRENT);
-    const admin = await this.adminAccess(meta.arn, versionId, current, planCreate(current).admin);
+  private async testConfiguration(secret: BoundSecret, token: string): Promise<StepOutcome> {
+    const { meta } = secret;
+    const { doc: current, versionId } = await this.readDocument(secret, AWSCURRENT);
+    planCreate(current); // the same document checks createSecret will make
+    const admin = await this.adminAccess(secret, versionId, current);
     if (admin.credentials.clientSecret === '') {
       this.deps.log.warn('testSecret (configuration test): admin secret not loaded yet; load it before the first rotation', { secretArn: meta.arn, versionId: token });
       return { step: 'testSecret', result: 'configuration-tested' };
@@ -237,10 +260,11 @@ export class RotationEngine {
     return { step: 'testSecret', result: 'configuration-tested' };
   }
 
-  private async finishSecret(meta: SecretMetadata, token: string): Promise<StepOutcome> {
+  private async finishSecret(secret: BoundSecret, token: string): Promise<StepOutcome> {
+    const { meta } = secret;
     // Read (and validate) the new version first: AWSCURRENT must never move to a version without a
-    // valid document, even if a step is called out of order.
-    const { doc: next } = await this.readDocument(meta.arn, AWSPENDING, token);
+    // valid document that matches the binding, even if a step is called out of order.
+    const { doc: next } = await this.readDocument(secret, AWSPENDING, token);
     const currentVersionId = Object.entries(meta.versionIdsToStages).find(([, labels]) => labels.includes(AWSCURRENT))?.[0];
     // Moving AWSCURRENT also moves AWSPREVIOUS to the version it leaves (Secrets Manager does that).
     await this.deps.store.updateStage(meta.arn, AWSCURRENT, {
@@ -248,7 +272,7 @@ export class RotationEngine {
       ...(currentVersionId !== undefined ? { removeFromVersionId: currentVersionId } : {}),
     });
     this.deps.log.info('finishSecret: moved AWSCURRENT', { secretArn: meta.arn, versionId: token, previousVersionId: currentVersionId });
-    return await this.finishTail(meta, token, [AWSCURRENT, AWSPENDING], 'finished', next);
+    return await this.finishTail(secret, token, [AWSCURRENT, AWSPENDING], 'finished', next);
   }
 
   /**
@@ -258,17 +282,18 @@ export class RotationEngine {
    * of the new credentials even if the revoke keeps failing (then this step fails and alarms).
    */
   private async finishTail(
-    meta: SecretMetadata,
+    secret: BoundSecret,
     token: string,
     stages: readonly string[],
     result: 'finished' | 'republished',
     knownDocument?: SecretDocument,
   ): Promise<StepOutcome> {
+    const { meta } = secret;
     const log = this.deps.log;
     if (stages.includes(AWSPENDING)) {
       await this.deps.store.updateStage(meta.arn, AWSPENDING, { removeFromVersionId: token });
     }
-    const current = knownDocument ?? (await this.readDocument(meta.arn, AWSCURRENT, token)).doc;
+    const current = knownDocument ?? (await this.readDocument(secret, AWSCURRENT, token)).doc;
     const emergency = Object.hasOwn(meta.tags, TAGS.emergency);
 
     await this.deps.publisher.publish({
@@ -284,7 +309,7 @@ export class RotationEngine {
 
     let revokedClientId: string | undefined;
     if (emergency) {
-      revokedClientId = await this.revokePrevious(meta, token, current);
+      revokedClientId = await this.revokePrevious(secret, token, current);
       await this.deps.store.untag(meta.arn, [TAGS.emergency]);
       log.warn('finishSecret: emergency rotation complete', { secretArn: meta.arn, versionId: token, revokedClientId: revokedClientId ?? 'none (single: regenerate revoked it)' });
     }
@@ -302,22 +327,22 @@ export class RotationEngine {
    * The admin that verifies a pending version: the admin secret the pending document names, or, for
    * the admin pair itself, its current (still active) client: the pending client is not proven yet.
    */
-  private async adminForTest(secretArn: string, pending: SecretDocument): Promise<AdminAccess & { pair: AdminPairIds }> {
-    if (pending.adminSecretId !== undefined) {
-      return await this.adminAccess(secretArn, '', pending, { kind: 'admin-secret', secretId: pending.adminSecretId });
+  private async adminForTest(secret: BoundSecret, pending: SecretDocument): Promise<BoundAdmin> {
+    if (secret.binding.adminSecret !== undefined) {
+      return await this.adminAccess(secret, '', pending);
     }
-    const { doc: current, versionId } = await this.readDocument(secretArn, AWSCURRENT);
-    return await this.adminAccess(secretArn, versionId, current, { kind: 'self-pair' });
+    const { doc: current, versionId } = await this.readDocument(secret, AWSCURRENT);
+    return await this.adminAccess(secret, versionId, current);
   }
 
   /** Emergency: regenerate and discard the secret of the client that was current before this rotation. */
-  private async revokePrevious(meta: SecretMetadata, currentVersionId: string, current: SecretDocument): Promise<string | undefined> {
+  private async revokePrevious(secret: BoundSecret, currentVersionId: string, current: SecretDocument): Promise<string | undefined> {
+    const { meta } = secret;
     const revoke = planRevocation(current);
     if (revoke === undefined) return undefined;
     // For the admin pair, the new current client revokes the old one: never a client its own secret.
-    const source: AdminSource = current.adminSecretId === undefined ? { kind: 'self-pair' } : { kind: 'admin-secret', secretId: current.adminSecretId };
-    const admin = await this.adminAccess(meta.arn, currentVersionId, current, source);
-    assertSafeRegenerate(revoke, admin.pair, source.kind === 'self-pair');
+    const admin = await this.adminAccess(secret, currentVersionId, current);
+    assertSafeRegenerate(revoke, admin.pair, admin.selfPair);
     const genesys = this.deps.genesys(current.environment);
     // The response holds a secret nobody must know: it is dropped here, on purpose.
     await this.withAdminToken(admin, genesys, (adminToken) => genesys.regenerateSecret(adminToken, revoke));
@@ -325,35 +350,34 @@ export class RotationEngine {
     return revoke;
   }
 
-  /** The admin credentials for a rotation, validated before any Genesys call. */
-  private async adminAccess(
-    secretArn: string,
-    docVersionId: string,
-    doc: SecretDocument,
-    source: AdminSource,
-  ): Promise<AdminAccess & { pair: AdminPairIds }> {
-    if (source.kind === 'self-pair') {
+  /**
+   * The admin credentials for a rotation, validated before any Genesys call. Which admin pair comes
+   * from the binding, never from the document (which has been checked against it already): the
+   * bound admin secret, or, for an admin pair, the pair itself (its active client).
+   */
+  private async adminAccess(secret: BoundSecret, docVersionId: string, doc: SecretDocument): Promise<BoundAdmin> {
+    const secretArn = secret.meta.arn;
+    const bound = await readBoundAdmin(this.deps.store, this.deps.bindings, secret.binding, secretArn);
+    if (bound === undefined) {
       return {
         cacheKey: `${docVersionId}@${secretArn}`,
         credentials: { clientId: doc.clientId, clientSecret: doc.clientSecret },
         organizationEnvironment: doc.environment,
         pair: { clientId: doc.clientId, alternateClientId: doc.alternateClientId },
+        selfPair: true,
       };
     }
-    const value = await this.deps.store.getValue(source.secretId, { stage: AWSCURRENT });
-    const admin = parseSecretDocument(value.secretString, `${source.secretId} (admin secret)`);
-    if (admin.strategy !== 'alternating' || admin.adminSecretId !== undefined) {
-      throw new SecretDocumentError(`Admin secret ${source.secretId} named by ${secretArn} is not an admin pair`, 'adminSecretId', 'a secret with strategy "alternating" and no adminSecretId of its own');
-    }
+    const { name: adminName, doc: admin, versionId: adminVersionId } = bound;
     if (admin.environment !== doc.environment) {
       throw new SecretDocumentError(
-        `Admin secret ${source.secretId} is for ${admin.environment} but secret ${secretArn} is for ${doc.environment}`,
+        `Admin secret ${adminName} is for ${admin.environment} but secret ${secretArn} is for ${doc.environment}`,
         'adminSecretId',
         `an admin pair in the same Genesys Cloud region (${doc.environment})`,
       );
     }
     return {
-      cacheKey: `${value.versionId}@${source.secretId}`,
+      selfPair: false,
+      cacheKey: `${adminVersionId}@${adminName}`,
       credentials: { clientId: admin.clientId, clientSecret: admin.clientSecret },
       organizationEnvironment: admin.environment,
       pair: { clientId: admin.clientId, alternateClientId: admin.alternateClientId },
@@ -420,10 +444,18 @@ export class RotationEngine {
     }
   }
 
-  private async readDocument(secretArn: string, stage: string, versionId?: string): Promise<VersionedDocument> {
+  /** Read, validate and check against the binding the document a step acts on. */
+  private async readDocument(secret: BoundSecret, stage: string, versionId?: string): Promise<VersionedDocument> {
+    const secretArn = secret.meta.arn;
     const value = await this.deps.store.getValue(secretArn, { stage, ...(versionId !== undefined ? { versionId } : {}) });
-    const doc = parseSecretDocument(value.secretString, `${secretArn} (${stage})`);
+    const doc = this.checkBound(secret, parseSecretDocument(value.secretString, `${secretArn} (${stage})`), stage);
     this.deps.log.debug('Read secret document', { secretArn, stage, versionId: value.versionId, document: describeDocument(doc) });
     return { doc, versionId: value.versionId };
+  }
+
+  /** Refuse a document that disagrees with the secret's binding (fail closed, before any Genesys call). */
+  private checkBound(secret: BoundSecret, doc: SecretDocument, stage: string): SecretDocument {
+    assertDocumentMatchesBinding(doc, secret.binding, secret.meta.arn, `${secret.meta.arn} (${stage})`);
+    return doc;
   }
 }

@@ -3,6 +3,7 @@
  * the field, before any Genesys call, with nothing written.
  */
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { parseSecretArn } from '../../../lambdas/core/bindings';
 import { RotationGuardError } from '../../../lambdas/core/errors';
 import { parseSecretDocument, type SecretDocument } from '../../../lambdas/core/secret-document';
 import { TAGS } from '../../../lambdas/core/rotation/engine';
@@ -20,6 +21,11 @@ describe('rotation guards, bad input and emergencies', () => {
   afterAll(async () => {
     await sandbox.close();
   });
+
+  /** The admin secret's name, as bindings name it. */
+  function adminName(o: SandboxOrg): string {
+    return parseSecretArn(o.adminSecretArn)!.name;
+  }
 
   async function doc(secretArn: string, stage = 'AWSCURRENT'): Promise<SecretDocument> {
     const out = await sandbox.secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn, VersionStage: stage }));
@@ -94,7 +100,12 @@ describe('rotation guards, bad input and emergencies', () => {
       await sandbox.secretsManager
         .send(new CreateSecretCommand({ Name: 'eu-admin', SecretString: JSON.stringify({ environment: 'mypurecloud.ie', clientId: 'e1', clientSecret: 's', strategy: 'alternating', alternateClientId: 'e2' }) }))
         .catch(() => undefined);
-      const created = await sandbox.secretsManager.send(new CreateSecretCommand({ Name: `bad-${name.replace(/\W+/g, '-')}`, SecretString: secretString(org.adminSecretArn) }));
+      // Bound as a deployment of client-x would bind it: the document, not the binding, is wrong.
+      const euAdmin = name === 'an admin secret in another region';
+      sandbox.bind('eu-admin', { environment: 'mypurecloud.ie', clientIds: ['e1', 'e2'] });
+      const secretName = `bad-${name.replace(/\W+/g, '-')}`;
+      sandbox.bind(secretName, { environment: 'mypurecloud.com', clientIds: ['client-x'], adminSecret: euAdmin ? 'eu-admin' : adminName(org) });
+      const created = await sandbox.secretsManager.send(new CreateSecretCommand({ Name: secretName, SecretString: secretString(org.adminSecretArn) }));
       const arn = created.ARN!;
       sandbox.genesys.resetRequests();
       // Act
