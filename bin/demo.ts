@@ -8,7 +8,7 @@
  * Prints no secret: at the end it checks its own output against every secret the stand-in issued.
  */
 import { randomBytes } from 'node:crypto';
-import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { createCredentialProvider } from '../client';
 import { GenesysAuthError } from '../lambdas/core/errors';
 import { createGenesysClient } from '../lambdas/core/genesys/client';
@@ -182,6 +182,23 @@ async function main(): Promise<number> {
     print(`  Data Actions credential "${credential?.name ?? '?'}": ${credentialCurrent ? 'holds the current crm credentials' : 'STALE'} (updated ${credential?.modifiedCount ?? 0} times)`);
     print(`  webhook data-platform: ${valid.length} signed deliveries verified, ${receiver.received.length - valid.length} rejected or duplicate, ${notifier.deadLetters().length} dead-lettered`);
     if (!credentialCurrent || valid.length !== events.length || notifier.errors.length > 0) failures++;
+    print();
+
+    // Bindings: someone who may write one secret edits it to name another team's client. The
+    // deployment's bindings, not the document, decide what the rotator may regenerate.
+    const reportsClient = await sandbox.addManagedClient(org, { name: 'reports', strategy: 'single' });
+    const jobsNow = await read(jobs.secretArn);
+    const victimId = jobsNow.alternateClientId ?? jobsNow.clientId;
+    await sandbox.secretsManager.send(
+      new PutSecretValueCommand({ SecretId: reportsClient.secretArn, SecretString: JSON.stringify({ ...(await read(reportsClient.secretArn)), clientId: victimId }) }),
+    );
+    const regeneratesBefore = sandbox.genesys.regenerateCount(victimId);
+    const attack = await sandbox.rotate(reportsClient.secretArn);
+    const refused = !attack.ok && attack.error?.name === 'BindingMismatchError' && sandbox.genesys.regenerateCount(victimId) === regeneratesBefore;
+    print('Bindings (only what the deployment binds can be rotated):');
+    print(`  the "reports" secret edited to name nightly-jobs' client ${victimId.slice(0, 8)}…: rotation ${refused ? `refused (${attack.error?.name ?? ''}), the client untouched` : 'NOT REFUSED'}`);
+    print(`  nightly-jobs credentials after the attempt: ${(await works(await read(jobs.secretArn))) ? 'still working' : 'BROKEN'}`);
+    if (!refused) failures++;
     print();
 
     // The demo's own leak check: nothing printed may contain a secret or token the stand-in issued.
