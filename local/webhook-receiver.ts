@@ -1,8 +1,10 @@
 /**
- * A dependent's webhook endpoint on loopback, verifying every delivery with the helper receivers
- * use (`verifyWebhook`) and de-duplicating by the idempotency key, as a real receiver should.
+ * A dependent's webhook endpoint on loopback, as a real receiver should be: every delivery is checked
+ * with the helper receivers use (`verifyWebhook`), and de-duplicated on the idempotency key that the
+ * signature covers (the one `verifyWebhook` returns), never on an unverified header. A valid repeat is
+ * acknowledged (204) but marked `duplicate`; an invalid delivery is refused (401) and never marks a key seen.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { verifyWebhook } from '../lambdas/core/webhooks/signature';
 import { listenOnLoopback } from './listen';
 
@@ -10,9 +12,12 @@ export interface ReceivedWebhook {
   readonly path: string;
   readonly valid: boolean;
   readonly reason?: string;
+  /** The verified idempotency key (only for a valid delivery). */
   readonly idempotencyKey?: string;
   readonly duplicate: boolean;
   readonly body: string;
+  /** As received, so tests can capture a delivery and replay it. */
+  readonly headers: IncomingHttpHeaders;
 }
 
 export interface WebhookReceiver {
@@ -31,11 +36,16 @@ export async function startWebhookReceiver(signingKey: () => string): Promise<We
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const check = verifyWebhook({ body, headers: req.headers, signingKey: signingKey() });
-      const key = check.valid ? check.idempotencyKey : undefined;
-      const duplicate = key !== undefined && seen.has(key);
-      if (key !== undefined) seen.add(key);
-      received.push({ path: req.url ?? '/', valid: check.valid, ...(check.valid ? {} : { reason: check.reason }), ...(key !== undefined ? { idempotencyKey: key } : {}), duplicate, body });
-      res.statusCode = check.valid ? 204 : 401;
+      const base = { path: req.url ?? '/', body, headers: req.headers };
+      if (!check.valid) {
+        received.push({ ...base, valid: false, reason: check.reason, duplicate: false });
+        res.statusCode = 401;
+      } else {
+        const duplicate = seen.has(check.idempotencyKey);
+        seen.add(check.idempotencyKey);
+        received.push({ ...base, valid: true, idempotencyKey: check.idempotencyKey, duplicate });
+        res.statusCode = 204;
+      }
       res.end();
     });
   });

@@ -19,7 +19,7 @@ export interface DeadLetter {
   readonly status?: number;
   readonly errorCode?: string;
   readonly failedAt: string;
-  /** The body the receiver should have got (`JSON.stringify(detail)` is what was signed). */
+  /** The body the receiver should have got: `JSON.stringify(detail)`, signed with `versionId` as idempotency key (signature.ts). */
   readonly detail: RotatedEventDetail;
 }
 

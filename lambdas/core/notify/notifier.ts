@@ -4,7 +4,7 @@
  * still fails goes to the dead-letter queue. The handler only parses the event and calls `notifyDependents`.
  *
  * Receiving the same event twice does no harm: the credential update writes the same values, and every
- * webhook delivery carries the version id as its idempotency key.
+ * webhook delivery carries the version id as its idempotency key, covered by the signature.
  */
 import { AWSCURRENT, type SecretsStore } from '../aws/secrets-store';
 import type { RotatedEventDetail } from '../events';

@@ -2,7 +2,8 @@
  * Webhook delivery: POST the rotated event's detail to one receiver, signed, with an idempotency key,
  * retried with backoff. The notifier's only HTTP besides the Genesys client, kept apart from it on
  * purpose: a receiver is not Genesys Cloud. Retry rules are the Genesys client's (genesys/retry.ts):
- * 429 (honouring `Retry-After`) and 5xx except 501, and dropped, refused or timed-out connections.
+ * 429 and 5xx except 501, and dropped, refused or timed-out connections. `Retry-After` is a receiver's
+ * own (retry-after.ts): honoured on 429 and 503, as seconds or an HTTP-date; anything else gets backoff.
  * Redirects are not followed: a 3xx is a failure like a 4xx (the receiver's URL is configuration; fix it there).
  *
  * Time is bounded twice: each attempt, connection included, by `timeoutMs`; the whole delivery by an
@@ -15,9 +16,10 @@
  */
 import { Agent, request, type Dispatcher } from 'undici';
 import { silentLog, type Log } from '../log';
-import { decideRetry, errorCode, isTransientConnectionError, parseRetryAfterSeconds, type AttemptOutcome, type RetryPolicy } from '../genesys/retry';
+import { decideRetry, errorCode, isTransientConnectionError, type RetryDecision, type RetryPolicy } from '../genesys/retry';
 import type { RotatedEventDetail } from '../events';
-import { signatureHeader, WEBHOOK_HEADERS } from './signature';
+import { parseRetryAfterMs } from './retry-after';
+import { isUsableIdempotencyKey, signatureHeader, WEBHOOK_HEADERS } from './signature';
 import { describeWebhookUrl, webhookUrlProblem } from './url-policy';
 
 export interface WebhookTarget {
@@ -42,7 +44,7 @@ export interface WebhookDeliveryOptions {
   readonly allowLoopbackHttp?: boolean;
   /** @default a real timer */
   readonly sleep?: (ms: number) => Promise<void>;
-  /** @default Date.now */
+  /** Clock for signing, deadlines and `Retry-After` dates. @default Date.now */
   readonly now?: () => number;
   /** @default Math.random (backoff jitter) */
   readonly random?: () => number;
@@ -51,8 +53,8 @@ export interface WebhookDeliveryOptions {
 }
 
 /**
- * Four attempts over about 7 s of backoff (receivers are tried in parallel). `Retry-After` waits can add
- * up to 3 x 30 s: the `deadline` option, not this policy, keeps that inside the Lambda's timeout.
+ * Four attempts over about 7 s of backoff (receivers are tried in parallel). `Retry-After` waits (429
+ * and 503) can add up to 3 x 30 s: the `deadline` option, not this policy, keeps that inside the Lambda's timeout.
  */
 export const DEFAULT_WEBHOOK_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 4,
@@ -72,9 +74,11 @@ export type WebhookDeliveryResult =
       readonly attempts: number;
       /**
        * `rejected`: a status not worth retrying (e.g. 302, 400, 401, 404); `exhausted`: every attempt failed;
-       * `deadline`: the next wait or attempt would have passed `deadline`.
+       * `retry-after-too-long`: a 429 or 503 asked for a longer wait than `maxRetryAfterSeconds`;
+       * `deadline`: the next wait or attempt would have passed `deadline`; `idempotency-key-unusable`:
+       * the version id cannot be signed as a key (`isUsableIdempotencyKey`), so nothing was sent.
        */
-      readonly reason: 'rejected' | 'exhausted' | 'retry-after-too-long' | 'url-refused' | 'deadline';
+      readonly reason: 'rejected' | 'exhausted' | 'retry-after-too-long' | 'url-refused' | 'deadline' | 'idempotency-key-unusable';
       /** Last HTTP status, when a response arrived. */
       readonly status?: number;
       /** Last connection error code (`ECONNREFUSED`, `ATTEMPT_TIMEOUT` when `timeoutMs` ran out, ...), when none did. */
@@ -94,7 +98,21 @@ function defaultDispatcher(): Dispatcher {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-type Attempt = { readonly kind: 'status'; readonly status: number; readonly retryAfterSeconds?: number } | { readonly kind: 'connection'; readonly transient: boolean; readonly code: string };
+type Attempt = { readonly kind: 'status'; readonly status: number; readonly retryAfter?: string } | { readonly kind: 'connection'; readonly transient: boolean; readonly code: string };
+
+/** Statuses whose `Retry-After` is honoured (RFC 9110 §10.2.3, RFC 6585 §4). */
+const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+
+/**
+ * The Genesys retry rules, with the receiver's `Retry-After` (429 or 503, already in ms) in place of the
+ * backoff: a wait longer than `maxRetryAfterSeconds` ends delivery (`retry-after-too-long`).
+ */
+function decideWebhookRetry(policy: RetryPolicy, attempt: number, result: Attempt, retryAfterMs: number | undefined, random: (() => number) | undefined): RetryDecision {
+  const decision = decideRetry(policy, attempt, result.kind === 'status' ? { kind: 'status', status: result.status } : { kind: 'connection', transient: result.transient }, random);
+  if (!decision.retry || result.kind !== 'status' || !RETRY_AFTER_STATUSES.has(result.status) || retryAfterMs === undefined) return decision;
+  if (retryAfterMs > policy.maxRetryAfterSeconds * 1000) return { retry: false, reason: 'retry-after-too-long' };
+  return { retry: true, delayMs: retryAfterMs };
+}
 
 /**
  * Settles with `work`, or rejects when `signal` aborts first. undici only honours a request's signal
@@ -119,9 +137,9 @@ async function attemptOnce(target: WebhookTarget, body: string, headers: Record<
     const response = await unlessAborted(request(target.url, { method: 'POST', headers, body, dispatcher, signal: timer.signal }), timer.signal);
     // Read and drop the body so the connection can be reused; a receiver's answer is not ours to keep.
     await response.body.dump();
-    const retryAfter = response.headers['retry-after'];
-    const retryAfterSeconds = parseRetryAfterSeconds(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-    return { kind: 'status', status: response.statusCode, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
+    const header = response.headers['retry-after'];
+    const retryAfter = Array.isArray(header) ? header[0] : header;
+    return { kind: 'status', status: response.statusCode, ...(retryAfter !== undefined ? { retryAfter } : {}) };
   } catch (error) {
     if (timer.signal.aborted) return { kind: 'connection', transient: true, code: ATTEMPT_TIMEOUT_CODE };
     return { kind: 'connection', transient: isTransientConnectionError(error), code: errorCode(error) ?? (error instanceof Error ? error.name : 'unknown') };
@@ -136,8 +154,9 @@ function wouldPassDeadline(deadline: number | undefined, nowMs: number, ms: numb
 }
 
 /**
- * POST `detail` as JSON to `target.url`. Each attempt is signed afresh (a new timestamp, so a late retry
- * still falls inside the receiver's replay window); every attempt carries `Idempotency-Key: <versionId>`.
+ * POST `detail` as JSON to `target.url`. Every attempt carries `Idempotency-Key: <versionId>` and is
+ * signed afresh over timestamp, key and body (a new timestamp, so a late retry still falls inside the
+ * receiver's replay window).
  */
 export async function deliverWebhook(
   target: WebhookTarget,
@@ -150,6 +169,12 @@ export async function deliverWebhook(
   if (webhookUrlProblem(target.url, options.allowLoopbackHttp === true) !== undefined) {
     log.error('Webhook URL refused', { webhook: target.name, url: where });
     return { delivered: false, name: target.name, attempts: 0, reason: 'url-refused' };
+  }
+  const idempotencyKey = detail.versionId;
+  if (!isUsableIdempotencyKey(idempotencyKey)) {
+    // Secrets Manager version ids are UUIDs; anything else could not be verified by a receiver.
+    log.error('Webhook not sent: the version id cannot be signed as an idempotency key', { webhook: target.name, url: where });
+    return { delivered: false, name: target.name, attempts: 0, reason: 'idempotency-key-unusable' };
   }
   const policy: RetryPolicy = { ...DEFAULT_WEBHOOK_RETRY_POLICY, ...options.retry };
   const dispatcher = options.dispatcher ?? defaultDispatcher();
@@ -168,19 +193,16 @@ export async function deliverWebhook(
       'content-type': 'application/json',
       'user-agent': USER_AGENT,
       [WEBHOOK_HEADERS.timestamp]: String(timestampSeconds),
-      [WEBHOOK_HEADERS.signature]: signatureHeader(signingKey, timestampSeconds, body),
-      [WEBHOOK_HEADERS.idempotencyKey]: detail.versionId,
+      [WEBHOOK_HEADERS.signature]: signatureHeader(signingKey, { timestampSeconds, idempotencyKey, body }),
+      [WEBHOOK_HEADERS.idempotencyKey]: idempotencyKey,
     };
     const result = await attemptOnce(target, body, headers, dispatcher, timeoutMs);
     if (result.kind === 'status' && result.status >= 200 && result.status < 300) {
       log.info('Webhook delivered', { webhook: target.name, url: where, status: result.status, attempts: attempt, versionId: detail.versionId });
       return { delivered: true, name: target.name, attempts: attempt, status: result.status };
     }
-    const outcome: AttemptOutcome =
-      result.kind === 'status'
-        ? { kind: 'status', status: result.status, ...(result.retryAfterSeconds !== undefined ? { retryAfterSeconds: result.retryAfterSeconds } : {}) }
-        : { kind: 'connection', transient: result.transient };
-    const decision = decideRetry(policy, attempt, outcome, options.random);
+    const retryAfterMs = result.kind === 'status' ? parseRetryAfterMs(result.retryAfter, now()) : undefined;
+    const decision = decideWebhookRetry(policy, attempt, result, retryAfterMs, options.random);
     const failure = result.kind === 'status' ? { status: result.status } : { errorCode: result.code };
     if (!decision.retry) {
       const reason = decision.reason === 'final' ? 'rejected' : decision.reason;

@@ -1,7 +1,15 @@
 /**
- * Webhook signatures: HMAC-SHA256 over `timestamp + "." + body`, hex, sent as `v1=<hex>`.
- * The sender (delivery.ts) and receivers (`verifyWebhook`, exported by `genesys-oauth-rotator/client`)
- * share this file, so both sides compute the same bytes.
+ * Webhook signatures, scheme `v2`: HMAC-SHA256 over `timestamp + "." + idempotencyKey + "." + body`,
+ * hex, sent as `v2=<hex>`. The sender (delivery.ts) and receivers (`verifyWebhook`, exported by
+ * `genesys-oauth-rotator/client`) share this file, so both sides compute the same bytes.
+ *
+ * Why the idempotency key is signed: receivers de-duplicate on it (delivery is at least once). Under
+ * `v1` (`timestamp + "." + body`) it was not covered, so a captured delivery replayed inside the
+ * replay window with a fresh `Idempotency-Key` passed both the signature check and de-duplication.
+ * `v1` entries are ignored, not verified: accepting them would let an attacker strip `v2` and downgrade.
+ *
+ * The signed string splits one way only: the timestamp is digits, the idempotency key has no `.`
+ * (`isUsableIdempotencyKey`), so the second `.` ends the key and everything after it is the body.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -9,25 +17,44 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const WEBHOOK_HEADERS = {
   /** Unix seconds at which this attempt was signed. */
   timestamp: 'x-rotator-timestamp',
-  /** `v1=<hex HMAC-SHA256>`; several comma-separated entries are allowed (signing-key rollover). */
+  /** `v2=<hex HMAC-SHA256>`; several comma-separated entries are allowed (signing-key rollover). */
   signature: 'x-rotator-signature',
-  /** The rotated secret's version id: the same for every attempt and every repeat of one rotation. */
+  /** The rotated secret's version id: the same for every attempt and every repeat of one rotation. Signed. */
   idempotencyKey: 'idempotency-key',
 } as const;
 
-export const SIGNATURE_SCHEME = 'v1';
+export const SIGNATURE_SCHEME = 'v2';
 
 /** Default replay window for receivers: a signature older or newer than this is refused. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
-/** Hex HMAC-SHA256 of `timestamp + "." + body`. */
-export function computeSignature(signingKey: string | Buffer, timestampSeconds: number, body: string | Buffer): string {
-  return createHmac('sha256', signingKey).update(`${timestampSeconds}.`).update(body).digest('hex');
+/**
+ * 1 to 255 visible ASCII characters other than `.` (a Secrets Manager version id, a UUID, is one).
+ * Visible ASCII keeps it a valid header value; no `.` keeps the signed string unambiguous.
+ */
+const IDEMPOTENCY_KEY = /^[\x21-\x2d\x2f-\x7e]{1,255}$/;
+
+/** Whether `key` can be sent and signed as an idempotency key (see `IDEMPOTENCY_KEY`). */
+export function isUsableIdempotencyKey(key: string): boolean {
+  return IDEMPOTENCY_KEY.test(key);
+}
+
+/** What one signature covers. */
+export interface SignedParts {
+  readonly timestampSeconds: number;
+  readonly idempotencyKey: string;
+  /** The raw body, byte for byte as sent. */
+  readonly body: string | Buffer;
+}
+
+/** Hex HMAC-SHA256 of `timestamp + "." + idempotencyKey + "." + body`. */
+export function computeSignature(signingKey: string | Buffer, parts: SignedParts): string {
+  return createHmac('sha256', signingKey).update(`${parts.timestampSeconds}.${parts.idempotencyKey}.`).update(parts.body).digest('hex');
 }
 
 /** The `X-Rotator-Signature` header value for one attempt. */
-export function signatureHeader(signingKey: string | Buffer, timestampSeconds: number, body: string): string {
-  return `${SIGNATURE_SCHEME}=${computeSignature(signingKey, timestampSeconds, body)}`;
+export function signatureHeader(signingKey: string | Buffer, parts: SignedParts): string {
+  return `${SIGNATURE_SCHEME}=${computeSignature(signingKey, parts)}`;
 }
 
 /** Header bag as Node (`req.headers`), Fetch (`Headers`) or a plain object give it. */
@@ -52,11 +79,28 @@ export interface VerifyWebhookInput {
 }
 
 export type WebhookVerification =
-  | { readonly valid: true; readonly timestampSeconds: number; readonly idempotencyKey: string | undefined }
+  | {
+      readonly valid: true;
+      readonly timestampSeconds: number;
+      /** The `Idempotency-Key` the signature covers: de-duplicate on this value. */
+      readonly idempotencyKey: string;
+    }
   | {
       readonly valid: false;
-      /** `missing-signing-key`: the receiver passed an empty key (a configuration error on its side, not a bad request). */
-      readonly reason: 'missing-signing-key' | 'missing-timestamp' | 'missing-signature' | 'malformed-timestamp' | 'timestamp-outside-tolerance' | 'signature-mismatch';
+      /**
+       * `missing-signing-key`: the receiver passed an empty key (a configuration error on its side, not a bad request).
+       * `unsupported-signature-scheme`: no `v2=` entry (e.g. a sender still on `v1`).
+       */
+      readonly reason:
+        | 'missing-signing-key'
+        | 'missing-timestamp'
+        | 'missing-signature'
+        | 'missing-idempotency-key'
+        | 'malformed-timestamp'
+        | 'malformed-idempotency-key'
+        | 'unsupported-signature-scheme'
+        | 'timestamp-outside-tolerance'
+        | 'signature-mismatch';
     };
 
 function header(headers: HeaderSource, name: string): string | undefined {
@@ -82,8 +126,9 @@ function toleranceOf(toleranceSeconds: number | undefined): number {
 
 /**
  * Check a received webhook: the timestamp is within `toleranceSeconds` of now (replay window) and one
- * `v1=` signature matches, compared in constant time. Never throws on bad input: it says why in `reason`.
- * Receivers should also de-duplicate by `idempotencyKey` (the version id): delivery is at least once.
+ * `v2=` signature over timestamp, idempotency key and body matches, compared in constant time. Never
+ * throws on bad input: it says why in `reason`. De-duplicate on the returned `idempotencyKey` (the
+ * version id; delivery is at least once): it is the verified one, so a replay under a new key fails here.
  */
 export function verifyWebhook(input: VerifyWebhookInput): WebhookVerification {
   // HMAC accepts an empty key, so anyone could sign for a receiver whose key variable is unset
@@ -94,7 +139,17 @@ export function verifyWebhook(input: VerifyWebhookInput): WebhookVerification {
   if (timestampText === undefined || timestampText === '') return { valid: false, reason: 'missing-timestamp' };
   const signatureText = header(input.headers, WEBHOOK_HEADERS.signature);
   if (signatureText === undefined || signatureText.trim() === '') return { valid: false, reason: 'missing-signature' };
+  const idempotencyKey = header(input.headers, WEBHOOK_HEADERS.idempotencyKey)?.trim();
+  if (idempotencyKey === undefined || idempotencyKey === '') return { valid: false, reason: 'missing-idempotency-key' };
   if (!/^\d{1,12}$/.test(timestampText)) return { valid: false, reason: 'malformed-timestamp' };
+  if (!isUsableIdempotencyKey(idempotencyKey)) return { valid: false, reason: 'malformed-idempotency-key' };
+
+  const candidates = signatureText
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.startsWith(`${SIGNATURE_SCHEME}=`))
+    .map((part) => part.slice(SIGNATURE_SCHEME.length + 1));
+  if (candidates.length === 0) return { valid: false, reason: 'unsupported-signature-scheme' };
 
   const timestampSeconds = Number(timestampText);
   const nowSeconds = Math.floor((input.now ?? Date.now)() / 1000);
@@ -102,17 +157,10 @@ export function verifyWebhook(input: VerifyWebhookInput): WebhookVerification {
     return { valid: false, reason: 'timestamp-outside-tolerance' };
   }
 
-  const expected = computeSignature(signingKey, timestampSeconds, input.body);
-  const candidates = signatureText
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part.startsWith(`${SIGNATURE_SCHEME}=`))
-    .map((part) => part.slice(SIGNATURE_SCHEME.length + 1));
+  const expected = computeSignature(signingKey, { timestampSeconds, idempotencyKey, body: input.body });
   // Compare against every candidate (no early exit) so timing does not reveal which one matched.
   let matched = false;
   for (const candidate of candidates) matched = sameDigest(expected, candidate) || matched;
   if (!matched) return { valid: false, reason: 'signature-mismatch' };
-
-  const idempotencyKey = header(input.headers, WEBHOOK_HEADERS.idempotencyKey);
   return { valid: true, timestampSeconds, idempotencyKey };
 }

@@ -2,7 +2,7 @@ import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
 import { verifyWebhook, WEBHOOK_HEADERS } from '../../../client';
 import { SecretsStore } from '../../../lambdas/core/aws/secrets-store';
 import { GenesysNotFoundError, GenesysPermissionError } from '../../../lambdas/core/errors';
@@ -14,6 +14,7 @@ import { notifyDependents, type NotifierDeps } from '../../../lambdas/core/notif
 import { createNotifyHandler } from '../../../lambdas/notify/handler';
 import { Sandbox, type SandboxOrg } from '../../../local/sandbox';
 import { startSqsEmulator, type SqsEmulator } from '../../../local/sqs';
+import { startWebhookReceiver } from '../../../local/webhook-receiver';
 
 const SIGNING_KEY = 'whsec-integration-test-signing-key';
 
@@ -197,6 +198,42 @@ describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
     expect(JSON.parse(delivery!.body)).toEqual(detail);
     expect(verifyWebhook({ body: delivery!.body, headers: delivery!.headers, signingKey: SIGNING_KEY })).toMatchObject({ valid: true, idempotencyKey: detail.versionId });
     expect(verifyWebhook({ body: delivery!.body, headers: delivery!.headers, signingKey: 'another-key' }).valid).toBe(false);
+  });
+
+  it('refuses a captured delivery replayed within the replay window under a fresh Idempotency-Key, so de-duplication holds', async () => {
+    // Prepare: a receiver that verifies and de-duplicates on the verified key gets one real delivery
+    const verifying = await startWebhookReceiver(() => SIGNING_KEY);
+    try {
+      const detail = await rotateAndGetDetail();
+      const d = deps([]);
+      await notify(detail, { ...d, config: { ...d.config, dependents: [{ secretArn: appArn, integrationCredentialIds: [], webhooks: [{ name: 'verifying', url: `${verifying.url}/rotated`, signingKeySecretArn: signingKeyArn }] }] } });
+      const [captured] = verifying.received;
+      const replay = async (idempotencyKey: string) => {
+        const { 'content-length': _length, host: _host, connection: _connection, ...headers } = captured!.headers;
+        const response = await request(`${verifying.url}/rotated`, {
+          method: 'POST',
+          dispatcher: agent,
+          body: captured!.body,
+          headers: { ...headers, [WEBHOOK_HEADERS.idempotencyKey]: idempotencyKey },
+        });
+        await response.body.dump();
+        return response.statusCode;
+      };
+
+      // Act: the attacker resends body, timestamp and signature at once (well inside 300 s), first under a fresh key, then unchanged
+      const freshKeyStatus = await replay('00000000-0000-4000-8000-000000000001');
+      const sameKeyStatus = await replay(detail.versionId);
+
+      // Assess: the fresh key is refused by the signature; the plain replay is recognised as a duplicate
+      expect(captured).toMatchObject({ valid: true, idempotencyKey: detail.versionId, duplicate: false });
+      expect(freshKeyStatus).toBe(401);
+      expect(verifying.received[1]).toMatchObject({ valid: false, reason: 'signature-mismatch', duplicate: false });
+      expect(sameKeyStatus).toBe(204);
+      expect(verifying.received[2]).toMatchObject({ valid: true, idempotencyKey: detail.versionId, duplicate: true });
+      expect(verifying.received.filter((r) => r.valid && !r.duplicate)).toHaveLength(1);
+    } finally {
+      await verifying.close();
+    }
   });
 
   it('delivers to a receiver that fails twice and then succeeds', async () => {

@@ -79,6 +79,29 @@ describe('Function: deliverWebhook', () => {
     });
   });
 
+  it('signs the idempotency key: the delivery it sent does not verify under another key', async () => {
+    // Prepare
+    const captured: Captured[] = [];
+    intercept(204, captured);
+
+    // Act
+    await deliverWebhook({ name: 'ops', url: `${ORIGIN}/rotations?team=ops` }, KEY, DETAIL, { dispatcher: agent, now: () => NOW_MS, sleep });
+
+    // Assess
+    const [request] = captured;
+    expect(request!.headers[WEBHOOK_HEADERS.signature]).toMatch(/^v2=[0-9a-f]{64}$/);
+    const replayed = { ...request!.headers, [WEBHOOK_HEADERS.idempotencyKey]: 'a-fresh-key' };
+    expect(verifyWebhook({ body: request!.body, headers: replayed, signingKey: KEY, now: () => NOW_MS })).toEqual({ valid: false, reason: 'signature-mismatch' });
+  });
+
+  it('sends nothing when the version id cannot be signed as an idempotency key', async () => {
+    // Act: no interceptor is registered, so a request would end as a connection error
+    const result = await deliverWebhook({ name: 'ops', url: `${ORIGIN}/rotations?team=ops` }, KEY, { ...DETAIL, versionId: 'v.1' }, { dispatcher: agent, sleep });
+
+    // Assess
+    expect(result).toEqual({ delivered: false, name: 'ops', attempts: 0, reason: 'idempotency-key-unusable' });
+  });
+
   it('retries 5xx with backoff, signing each attempt afresh, and succeeds on the third attempt', async () => {
     // Prepare
     const captured: Captured[] = [];
@@ -139,6 +162,101 @@ describe('Function: deliverWebhook', () => {
     // Assess
     expect(result.delivered).toBe(true);
     expect(sleeps).toEqual([7000]);
+  });
+
+  it('waits for Retry-After on a 503, in seconds', async () => {
+    // Prepare
+    intercept(503, undefined, { 'retry-after': '7' });
+    intercept(200);
+
+    // Act
+    const result = await deliverWebhook({ name: 'ops', url: `${ORIGIN}/rotations?team=ops` }, KEY, DETAIL, { dispatcher: agent, sleep, random: () => 0 });
+
+    // Assess: not the 500 ms backoff
+    expect(result.delivered).toBe(true);
+    expect(sleeps).toEqual([7000]);
+  });
+
+  it.each([429, 503])('waits until the HTTP-date in Retry-After on a %i, measured by the injected clock', async (status) => {
+    // Prepare
+    intercept(status, undefined, { 'retry-after': new Date(NOW_MS + 12_000).toUTCString() });
+    intercept(200);
+
+    // Act
+    const result = await deliverWebhook({ name: 'ops', url: `${ORIGIN}/rotations?team=ops` }, KEY, DETAIL, { dispatcher: agent, sleep, now: () => NOW_MS, random: () => 0 });
+
+    // Assess
+    expect(result.delivered).toBe(true);
+    expect(sleeps).toEqual([12_000]);
+  });
+
+  it('retries at once when the Retry-After date has passed', async () => {
+    // Prepare
+    intercept(503, undefined, { 'retry-after': new Date(NOW_MS - 60_000).toUTCString() });
+    intercept(200);
+
+    // Act
+    const result = await deliverWebhook({ name: 'ops', url: `${ORIGIN}/rotations?team=ops` }, KEY, DETAIL, { dispatcher: agent, sleep, now: () => NOW_MS, random: () => 0 });
+
+    // Assess
+    expect(result.delivered).toBe(true);
+    expect(sleeps).toEqual([0]);
+  });
+
+  it.each(['soon', '-5', '1.5', 'Sun, 31 Feb 2026 00:00:00 GMT', '2026-01-01T00:00:00Z'])('falls back to backoff for the unusable Retry-After %j', async (retryAfter) => {
+    // Prepare
+    intercept(503, undefined, { 'retry-after': retryAfter });
+    intercept(200);
+
+    // Act
+    const result = await deliverWebhook({ name: 'ops', url: `${ORIGIN}/rotations?team=ops` }, KEY, DETAIL, { dispatcher: agent, sleep, now: () => NOW_MS, random: () => 0 });
+
+    // Assess: half the 1 s base delay (random 0)
+    expect(result.delivered).toBe(true);
+    expect(sleeps).toEqual([DEFAULT_WEBHOOK_RETRY_POLICY.baseDelayMs / 2]);
+  });
+
+  it('ignores Retry-After on other statuses (a 500 gets backoff)', async () => {
+    // Prepare
+    intercept(500, undefined, { 'retry-after': '7' });
+    intercept(200);
+
+    // Act
+    await deliverWebhook({ name: 'ops', url: `${ORIGIN}/rotations?team=ops` }, KEY, DETAIL, { dispatcher: agent, sleep, random: () => 0 });
+
+    // Assess
+    expect(sleeps).toEqual([DEFAULT_WEBHOOK_RETRY_POLICY.baseDelayMs / 2]);
+  });
+
+  it('gives up at once on a 503 whose Retry-After date is further off than the policy allows', async () => {
+    // Prepare
+    const tooFar = new Date(NOW_MS + (DEFAULT_WEBHOOK_RETRY_POLICY.maxRetryAfterSeconds + 1) * 1000).toUTCString();
+    intercept(503, undefined, { 'retry-after': tooFar });
+
+    // Act
+    const result = await deliverWebhook({ name: 'ops', url: `${ORIGIN}/rotations?team=ops` }, KEY, DETAIL, { dispatcher: agent, sleep, now: () => NOW_MS });
+
+    // Assess
+    expect(result).toEqual({ delivered: false, name: 'ops', attempts: 1, reason: 'retry-after-too-long', status: 503 });
+    expect(sleeps).toEqual([]);
+  });
+
+  it('dead-letters with reason deadline rather than wait for a 503 Retry-After date past the deadline', async () => {
+    // Prepare: 20 s asked for, 15 s left, each attempt may take 5 s
+    intercept(503, undefined, { 'retry-after': new Date(NOW_MS + 20_000).toUTCString() });
+
+    // Act
+    const result = await deliverWebhook({ name: 'ops', url: `${ORIGIN}/rotations?team=ops` }, KEY, DETAIL, {
+      dispatcher: agent,
+      sleep,
+      now: () => NOW_MS,
+      timeoutMs: 5_000,
+      deadline: () => NOW_MS + 15_000,
+    });
+
+    // Assess
+    expect(result).toEqual({ delivered: false, name: 'ops', attempts: 1, reason: 'deadline', status: 503 });
+    expect(sleeps).toEqual([]);
   });
 
   it('gives up at once on a 429 whose Retry-After is longer than the policy allows', async () => {

@@ -1,36 +1,79 @@
 import { createHmac } from 'node:crypto';
-import { computeSignature, signatureHeader, verifyWebhook, WEBHOOK_HEADERS } from '../../../lambdas/core/webhooks/signature';
+import { computeSignature, isUsableIdempotencyKey, signatureHeader, verifyWebhook, WEBHOOK_HEADERS } from '../../../lambdas/core/webhooks/signature';
 
 const KEY = 'whsec-unit-test-key';
 const BODY = JSON.stringify({ secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app-AbCdEf', versionId: 'v-1' });
 const NOW_MS = 1_760_000_000_000;
 const TS = Math.floor(NOW_MS / 1000);
+const IDEMPOTENCY_KEY = 'v-1';
 
 function signedHeaders(overrides: Record<string, string> = {}): Record<string, string> {
   return {
     [WEBHOOK_HEADERS.timestamp]: String(TS),
-    [WEBHOOK_HEADERS.signature]: signatureHeader(KEY, TS, BODY),
-    [WEBHOOK_HEADERS.idempotencyKey]: 'v-1',
+    [WEBHOOK_HEADERS.signature]: signatureHeader(KEY, { timestampSeconds: TS, idempotencyKey: IDEMPOTENCY_KEY, body: BODY }),
+    [WEBHOOK_HEADERS.idempotencyKey]: IDEMPOTENCY_KEY,
     ...overrides,
   };
 }
 
+/** A `v1` header as senders before the idempotency key was signed produced it: HMAC of timestamp + "." + body. */
+function v1Header(timestampSeconds: number, body: string): string {
+  return `v1=${createHmac('sha256', KEY).update(`${timestampSeconds}.${body}`).digest('hex')}`;
+}
+
 describe('Function: verifyWebhook', () => {
-  it('accepts a body signed with the key within the tolerance and returns the idempotency key', () => {
+  it('accepts a body signed with the key within the tolerance and returns the verified idempotency key', () => {
     // Act
     const result = verifyWebhook({ body: BODY, headers: signedHeaders(), signingKey: KEY, now: () => NOW_MS });
 
     // Assess
-    expect(result).toEqual({ valid: true, timestampSeconds: TS, idempotencyKey: 'v-1' });
+    expect(result).toEqual({ valid: true, timestampSeconds: TS, idempotencyKey: IDEMPOTENCY_KEY });
   });
 
-  it('signs timestamp + "." + body with HMAC-SHA256 in hex', () => {
+  it('signs timestamp + "." + idempotency key + "." + body with HMAC-SHA256 in hex, as v2=', () => {
     // Prepare: an independent computation of the documented scheme
-    const expected = createHmac('sha256', KEY).update(`${TS}.${BODY}`).digest('hex');
+    const expected = createHmac('sha256', KEY).update(`${TS}.${IDEMPOTENCY_KEY}.${BODY}`).digest('hex');
 
     // Act & Assess
-    expect(computeSignature(KEY, TS, BODY)).toBe(expected);
-    expect(signatureHeader(KEY, TS, BODY)).toBe(`v1=${expected}`);
+    expect(computeSignature(KEY, { timestampSeconds: TS, idempotencyKey: IDEMPOTENCY_KEY, body: BODY })).toBe(expected);
+    expect(signatureHeader(KEY, { timestampSeconds: TS, idempotencyKey: IDEMPOTENCY_KEY, body: BODY })).toBe(`v2=${expected}`);
+  });
+
+  it('refuses a captured delivery replayed within the tolerance under a fresh Idempotency-Key (de-duplication bypass)', () => {
+    // Prepare: the attacker keeps body, timestamp and signature, and only changes the key the receiver de-duplicates on
+    const captured = signedHeaders();
+    const seen = new Set<string>();
+    const first = verifyWebhook({ body: BODY, headers: captured, signingKey: KEY, now: () => NOW_MS });
+    if (first.valid) seen.add(first.idempotencyKey);
+    const replayed = { ...captured, [WEBHOOK_HEADERS.idempotencyKey]: 'v-1-replayed-by-attacker' };
+
+    // Act: 60 s later, well within the 300 s window
+    const replay = verifyWebhook({ body: BODY, headers: replayed, signingKey: KEY, now: () => NOW_MS + 60_000 });
+
+    // Assess
+    expect(first.valid).toBe(true);
+    expect(replay).toEqual({ valid: false, reason: 'signature-mismatch' });
+    expect(seen).toEqual(new Set([IDEMPOTENCY_KEY]));
+  });
+
+  it('refuses a delivery without an Idempotency-Key, or with one that could shift the signed string', () => {
+    // Prepare: a key with a "." could move bytes between key and body under the same signature
+    const { [WEBHOOK_HEADERS.idempotencyKey]: _k, ...noKey } = signedHeaders();
+    const dotted = signedHeaders({ [WEBHOOK_HEADERS.idempotencyKey]: 'v-1.{"x":1}' });
+
+    // Act & Assess
+    expect(verifyWebhook({ body: BODY, headers: noKey, signingKey: KEY, now: () => NOW_MS })).toEqual({ valid: false, reason: 'missing-idempotency-key' });
+    expect(verifyWebhook({ body: BODY, headers: dotted, signingKey: KEY, now: () => NOW_MS })).toEqual({ valid: false, reason: 'malformed-idempotency-key' });
+  });
+
+  it('refuses a v1 signature (which does not cover the key), even next to a wrong v2 one: no downgrade', () => {
+    // Prepare
+    const onlyV1 = signedHeaders({ [WEBHOOK_HEADERS.signature]: v1Header(TS, BODY) });
+    const strippedV2 = signedHeaders({ [WEBHOOK_HEADERS.signature]: `v2=${'0'.repeat(64)}, ${v1Header(TS, BODY)}` });
+
+    // Act & Assess
+    expect(verifyWebhook({ body: BODY, headers: onlyV1, signingKey: KEY, now: () => NOW_MS })).toEqual({ valid: false, reason: 'unsupported-signature-scheme' });
+    expect(verifyWebhook({ body: BODY, headers: strippedV2, signingKey: KEY, now: () => NOW_MS })).toEqual({ valid: false, reason: 'signature-mismatch' });
   });
 
   it('refuses a body changed after signing', () => {
@@ -39,7 +82,7 @@ describe('Function: verifyWebhook', () => {
   });
 
   it('refuses a signature made with another key', () => {
-    const headers = signedHeaders({ [WEBHOOK_HEADERS.signature]: signatureHeader('other-key', TS, BODY) });
+    const headers = signedHeaders({ [WEBHOOK_HEADERS.signature]: signatureHeader('other-key', { timestampSeconds: TS, idempotencyKey: IDEMPOTENCY_KEY, body: BODY }) });
     expect(verifyWebhook({ body: BODY, headers, signingKey: KEY, now: () => NOW_MS })).toEqual({ valid: false, reason: 'signature-mismatch' });
   });
 
@@ -61,7 +104,10 @@ describe('Function: verifyWebhook', () => {
   it('falls back to the default tolerance when toleranceSeconds is NaN, infinite or negative (e.g. Number(process.env.X))', () => {
     // Prepare: a correctly signed attempt from the distant past
     const oldTs = 1000;
-    const replayed = signedHeaders({ [WEBHOOK_HEADERS.timestamp]: String(oldTs), [WEBHOOK_HEADERS.signature]: signatureHeader(KEY, oldTs, BODY) });
+    const replayed = signedHeaders({
+      [WEBHOOK_HEADERS.timestamp]: String(oldTs),
+      [WEBHOOK_HEADERS.signature]: signatureHeader(KEY, { timestampSeconds: oldTs, idempotencyKey: IDEMPOTENCY_KEY, body: BODY }),
+    });
 
     for (const toleranceSeconds of [Number.NaN, Number.POSITIVE_INFINITY, -1]) {
       // Act
@@ -78,7 +124,7 @@ describe('Function: verifyWebhook', () => {
 
   it('refuses to verify with an empty or unset signing key, even against a signature made with that empty key', () => {
     // Prepare: an attacker who guesses the key is unset signs with ''
-    const headers = signedHeaders({ [WEBHOOK_HEADERS.signature]: signatureHeader('', TS, BODY) });
+    const headers = signedHeaders({ [WEBHOOK_HEADERS.signature]: signatureHeader('', { timestampSeconds: TS, idempotencyKey: IDEMPOTENCY_KEY, body: BODY }) });
 
     // Act
     const withEmptyString = verifyWebhook({ body: BODY, headers, signingKey: '', now: () => NOW_MS });
@@ -103,24 +149,39 @@ describe('Function: verifyWebhook', () => {
   });
 
   it('refuses a signature of the wrong length or scheme without throwing', () => {
-    const short = signedHeaders({ [WEBHOOK_HEADERS.signature]: 'v1=abcd' });
-    const otherScheme = signedHeaders({ [WEBHOOK_HEADERS.signature]: `v0=${computeSignature(KEY, TS, BODY)}` });
-    expect(verifyWebhook({ body: BODY, headers: short, signingKey: KEY, now: () => NOW_MS }).valid).toBe(false);
-    expect(verifyWebhook({ body: BODY, headers: otherScheme, signingKey: KEY, now: () => NOW_MS }).valid).toBe(false);
+    const short = signedHeaders({ [WEBHOOK_HEADERS.signature]: 'v2=abcd' });
+    const otherScheme = signedHeaders({ [WEBHOOK_HEADERS.signature]: `v0=${computeSignature(KEY, { timestampSeconds: TS, idempotencyKey: IDEMPOTENCY_KEY, body: BODY })}` });
+    expect(verifyWebhook({ body: BODY, headers: short, signingKey: KEY, now: () => NOW_MS })).toEqual({ valid: false, reason: 'signature-mismatch' });
+    expect(verifyWebhook({ body: BODY, headers: otherScheme, signingKey: KEY, now: () => NOW_MS })).toEqual({ valid: false, reason: 'unsupported-signature-scheme' });
   });
 
   it('accepts any one of several signatures (signing-key rollover)', () => {
-    const headers = signedHeaders({ [WEBHOOK_HEADERS.signature]: `${signatureHeader('old-key', TS, BODY)}, ${signatureHeader(KEY, TS, BODY)}` });
+    const parts = { timestampSeconds: TS, idempotencyKey: IDEMPOTENCY_KEY, body: BODY };
+    const headers = signedHeaders({ [WEBHOOK_HEADERS.signature]: `${signatureHeader('old-key', parts)}, ${signatureHeader(KEY, parts)}` });
     expect(verifyWebhook({ body: BODY, headers, signingKey: KEY, now: () => NOW_MS }).valid).toBe(true);
   });
 
   it('reads Fetch Headers and mixed-case header names, and a Buffer body', () => {
     // Prepare
     const fetchHeaders = new Headers(signedHeaders());
-    const mixedCase = { 'X-Rotator-Timestamp': String(TS), 'X-Rotator-Signature': signatureHeader(KEY, TS, BODY) };
+    const mixedCase = {
+      'X-Rotator-Timestamp': String(TS),
+      'X-Rotator-Signature': signatureHeader(KEY, { timestampSeconds: TS, idempotencyKey: IDEMPOTENCY_KEY, body: BODY }),
+      'Idempotency-Key': IDEMPOTENCY_KEY,
+    };
 
     // Act & Assess
     expect(verifyWebhook({ body: Buffer.from(BODY), headers: fetchHeaders, signingKey: KEY, now: () => NOW_MS }).valid).toBe(true);
-    expect(verifyWebhook({ body: BODY, headers: mixedCase, signingKey: KEY, now: () => NOW_MS })).toEqual({ valid: true, timestampSeconds: TS, idempotencyKey: undefined });
+    expect(verifyWebhook({ body: BODY, headers: mixedCase, signingKey: KEY, now: () => NOW_MS })).toEqual({ valid: true, timestampSeconds: TS, idempotencyKey: IDEMPOTENCY_KEY });
+  });
+});
+
+describe('Function: isUsableIdempotencyKey', () => {
+  it.each(['a8d5e1f2-3b4c-4d5e-8f90-123456789abc', 'v-1', 'A_b-9'])('accepts %s', (key) => {
+    expect(isUsableIdempotencyKey(key)).toBe(true);
+  });
+
+  it.each(['', 'has.dot', 'has space', 'new\nline', 'é', 'x'.repeat(256)])('refuses %j', (key) => {
+    expect(isUsableIdempotencyKey(key)).toBe(false);
   });
 });

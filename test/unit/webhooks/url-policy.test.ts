@@ -1,12 +1,24 @@
 import { describeWebhookUrl, webhookUrlProblem } from '../../../lambdas/core/webhooks/url-policy';
 
 describe('Function: webhookUrlProblem', () => {
-  it.each(['https://hooks.example.test/rotations', 'https://hooks.example.test:8443/r?team=ops', 'https://8.8.8.8/r', 'https://[2001:db8::1]/r', 'https://172.32.0.1/r'])(
-    'allows the public https URL %s',
-    (url) => {
-      expect(webhookUrlProblem(url, false)).toBeUndefined();
-    },
-  );
+  it.each([
+    'https://hooks.example.test/rotations',
+    'https://hooks.example.test:8443/r?team=ops',
+    'https://8.8.8.8/r',
+    'https://[2606:4700:4700::1111]/r',
+    'https://172.32.0.1/r',
+    // just outside the refused ranges
+    'https://100.63.255.255/r',
+    'https://100.128.0.1/r',
+    'https://198.17.255.255/r',
+    'https://198.20.0.1/r',
+    'https://223.255.255.255/r',
+    // IPv6 forms whose embedded IPv4 is public
+    'https://[::ffff:8.8.8.8]/r',
+    'https://[64:ff9b::8.8.8.8]/r',
+  ])('allows the public https URL %s', (url) => {
+    expect(webhookUrlProblem(url, false)).toBeUndefined();
+  });
 
   it.each([
     // private
@@ -35,6 +47,52 @@ describe('Function: webhookUrlProblem', () => {
     'https://2130706433/r',
     'https://[::ffff:169.254.169.254]/r',
     'https://[::ffff:10.0.0.1]/r',
+    'https://0177.0.0.1/r',
+    'https://[0:0:0:0:0:ffff:7f00:1]/r',
+    // IPv4-mapped in hex form, and the deprecated IPv4-compatible form
+    'https://[::ffff:7f00:1]/r',
+    'https://[::ffff:a9fe:a9fe]/r',
+    'https://[::127.0.0.1]/r',
+    'https://[::8.8.8.8]/r',
+    // IPv4-translated (SIIT)
+    'https://[::ffff:0:10.0.0.1]/r',
+    'https://[::ffff:0:8.8.8.8]/r',
+    // NAT64 with a non-public IPv4 inside, and the local-use NAT64 prefix
+    'https://[64:ff9b::127.0.0.1]/r',
+    'https://[64:ff9b::a9fe:a9fe]/r',
+    'https://[64:ff9b::10.0.0.1]/r',
+    'https://[64:ff9b::100.64.0.1]/r',
+    'https://[64:ff9b:1::8.8.8.8]/r',
+    // 6to4, whatever it embeds (private, loopback, public), Teredo
+    'https://[2002:a00:1::1]/r',
+    'https://[2002:7f00:1::1]/r',
+    'https://[2002:808:808::1]/r',
+    'https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/r',
+    // carrier-grade NAT, benchmarking, IETF protocol assignments
+    'https://100.64.0.1/r',
+    'https://100.127.255.254/r',
+    'https://198.18.0.1/r',
+    'https://198.19.255.255/r',
+    'https://192.0.0.170/r',
+    // documentation
+    'https://192.0.2.10/r',
+    'https://198.51.100.10/r',
+    'https://203.0.113.10/r',
+    'https://[2001:db8::1]/r',
+    'https://[3fff::1]/r',
+    // multicast, reserved, broadcast, "this network"
+    'https://224.0.0.1/r',
+    'https://239.255.255.250/r',
+    'https://240.0.0.1/r',
+    'https://255.255.255.255/r',
+    'https://0.1.2.3/r',
+    'https://[ff02::1]/r',
+    'https://[ff0e::1]/r',
+    // other IPv6 that is not globally reachable
+    'https://[100::1]/r',
+    'https://[2001:2::1]/r',
+    'https://[5f00::1]/r',
+    'https://[fec0::1]/r',
   ])('refuses the non-public host in %s', (url) => {
     expect(webhookUrlProblem(url, false)).toMatch(/public host/);
   });
@@ -51,11 +109,20 @@ describe('Function: webhookUrlProblem', () => {
   });
 
   describe('with the local loopback flag set', () => {
-    it.each(['http://127.0.0.1:9000/hook', 'https://127.0.0.1:9443/hook', 'https://[::1]:9443/hook', 'https://localhost:9443/hook'])('allows the loopback URL %s', (url) => {
+    it.each(['http://127.0.0.1:9000/hook', 'https://127.0.0.1:9443/hook', 'https://[::1]:9443/hook', 'https://[::ffff:127.0.0.1]:9443/hook', 'https://localhost:9443/hook'])('allows the loopback URL %s', (url) => {
       expect(webhookUrlProblem(url, true)).toBeUndefined();
     });
 
-    it.each(['https://10.0.0.1/r', 'https://169.254.169.254/latest/meta-data', 'https://[fd00::1]/r', 'https://0.0.0.0/r', 'http://192.168.1.10/r'])(
+    it.each([
+      'https://10.0.0.1/r',
+      'https://169.254.169.254/latest/meta-data',
+      'https://[fd00::1]/r',
+      'https://0.0.0.0/r',
+      'http://192.168.1.10/r',
+      // the translator's loopback, not ours
+      'https://[64:ff9b::127.0.0.1]/r',
+      'https://[2002:7f00:1::1]/r',
+    ])(
       'still refuses the non-loopback private host in %s',
       (url) => {
         expect(webhookUrlProblem(url, true)).toBeDefined();
