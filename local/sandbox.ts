@@ -281,22 +281,32 @@ export class Sandbox {
     const sqs = this.sqs;
     this.restoreEnv.push(overrideEnv({ AWS_ENDPOINT_URL_SQS: sqs.endpoint }));
     const queueUrl = sqs.createQueue('genesys-oauth-rotator-webhook-dlq');
-    const handler = createNotifyHandler({
-      env: {
-        ROTATOR_DEPENDENTS: JSON.stringify(dependents),
-        DLQ_URL: queueUrl,
-        GENESYS_CLOUD_BASE_URL: this.genesys.baseUrl,
-        ROTATOR_ALLOW_LOOPBACK_WEBHOOKS: 'true',
-      },
-      logger: new Logger({ serviceName: 'genesys-oauth-rotator', logLevel: 'SILENT' }),
-      ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
-    });
+    // The notify function as the stack deploys it, with the bindings of the moment: a change of
+    // bindings redeploys it, as it does the rotate function.
+    const deploy = (bindings: string) =>
+      createNotifyHandler({
+        env: {
+          ROTATOR_DEPENDENTS: JSON.stringify(dependents),
+          DLQ_URL: queueUrl,
+          GENESYS_CLOUD_BASE_URL: this.genesys.baseUrl,
+          ROTATOR_ALLOW_LOOPBACK_WEBHOOKS: 'true',
+          [BINDINGS_VARIABLE]: bindings,
+        },
+        logger: new Logger({ serviceName: 'genesys-oauth-rotator', logLevel: 'SILENT' }),
+        ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
+      });
+    let deployed = { bindings: this.env[BINDINGS_VARIABLE] ?? '', handler: deploy(this.env[BINDINGS_VARIABLE] ?? '') };
+    const handlerNow = () => {
+      const bindings = this.env[BINDINGS_VARIABLE] ?? '';
+      if (bindings !== deployed.bindings) deployed = { bindings, handler: deploy(bindings) };
+      return deployed.handler;
+    };
     const results: NotifyHandlerResult[] = [];
     const errors: unknown[] = [];
     this.aws.eventBridge.subscribe(
       async (event) => {
         try {
-          results.push(await handler(event));
+          results.push(await handlerNow()(event));
         } catch (error) {
           errors.push(error);
         }

@@ -16,6 +16,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { Dispatcher } from 'undici';
 import { SecretsStore } from '../core/aws/secrets-store';
+import { loadBindings } from '../core/bindings';
 import { parseRotatedEvent } from '../core/events';
 import { genesysClientsByEnvironment } from '../core/genesys/client';
 import { fromPowertools } from '../core/log';
@@ -62,10 +63,13 @@ export function createNotifyHandler(options: NotifyHandlerOptions = {}): NotifyH
   const deadline = () => deadlineMs;
 
   const buildDeps = (): NotifierDeps => {
-    const config = loadNotifyConfig(options.env ?? process.env);
+    const env = options.env ?? process.env;
+    const config = loadNotifyConfig(env);
     const log = fromPowertools(logger);
     return {
       config,
+      // Fail closed like the rotate function: no bindings, no admin pair to use.
+      bindings: loadBindings(env),
       secrets: new SecretsStore(new SecretsManagerClient({})),
       deadLetters: new SqsDeadLetterQueue(new SQSClient({}), config.deadLetterQueueUrl),
       log,

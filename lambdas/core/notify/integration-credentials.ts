@@ -4,6 +4,7 @@
  * type (GENESYS-API.md §5). Idempotent: repeating it writes the same values again.
  */
 import { AWSCURRENT, type SecretsStore } from '../aws/secrets-store';
+import { assertDocumentMatchesBinding, bindingFor, readBoundAdmin, secretNameFromArn, type Bindings } from '../bindings';
 import { GenesysNotFoundError, GenesysPermissionError, IntegrationCredentialUpdateError, ValidationError, type GenesysError, type GenesysErrorDetails } from '../errors';
 import type { RotatedEventDetail } from '../events';
 import type { AccessToken, GenesysApi } from '../genesys/types';
@@ -17,6 +18,8 @@ export const PURECLOUD_OAUTH_CREDENTIAL_TYPE = 'pureCloudOAuthClient';
 
 export interface CredentialUpdateDeps {
   readonly secrets: Pick<SecretsStore, 'getValue'>;
+  /** The deployment's bindings (DESIGN.md §3): which clients and admin pair each secret may use. */
+  readonly bindings: Bindings;
   readonly genesysFor: (environment: GenesysEnvironment) => GenesysApi;
   readonly log: Log;
 }
@@ -56,11 +59,19 @@ function explain(error: unknown, credentialId: string, secretArn: string, adminC
   return error;
 }
 
-/** The admin pair named by `adminSecretId`; the admin pair's own secret uses its own new credentials. */
-async function adminCredentialsFor(doc: SecretDocument, deps: CredentialUpdateDeps): Promise<SecretDocument> {
-  if (doc.adminSecretId === undefined) return doc;
-  const admin = await deps.secrets.getValue(doc.adminSecretId, { stage: AWSCURRENT });
-  return parseSecretDocument(admin.secretString, doc.adminSecretId);
+/**
+ * The secret's document, checked against its binding, and the admin pair the binding names (read by
+ * the bound name, never by the document's `adminSecretId`); the admin pair's own secret uses its own
+ * new credentials. The same line the rotate function holds: an edited document cannot make the
+ * notifier write another client's credentials into a Data Action, or use another admin pair.
+ */
+async function boundDocumentAndAdmin(secretArn: string, secretString: string | undefined, deps: CredentialUpdateDeps): Promise<{ doc: SecretDocument; admin: SecretDocument }> {
+  const name = secretNameFromArn(secretArn) ?? secretArn;
+  const binding = bindingFor(deps.bindings, { name, arn: secretArn });
+  const doc = parseSecretDocument(secretString, secretArn);
+  assertDocumentMatchesBinding(doc, binding, secretArn, `${secretArn} (${AWSCURRENT})`);
+  const admin = await readBoundAdmin(deps.secrets, deps.bindings, binding, secretArn);
+  return { doc, admin: admin?.doc ?? doc };
 }
 
 async function updateOne(genesys: GenesysApi, token: AccessToken, credentialId: string, doc: SecretDocument): Promise<void> {
@@ -102,8 +113,7 @@ export async function updateIntegrationCredentials(
     return { kind: 'skipped-newer-version', currentVersionId: current.versionId };
   }
 
-  const doc = parseSecretDocument(current.secretString, secretArn);
-  const admin = await adminCredentialsFor(doc, deps);
+  const { doc, admin } = await boundDocumentAndAdmin(secretArn, current.secretString, deps);
   const genesys = deps.genesysFor(doc.environment);
   const token = await genesys.getToken({ clientId: admin.clientId, clientSecret: admin.clientSecret });
 

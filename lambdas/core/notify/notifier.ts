@@ -16,11 +16,14 @@ import { deliverWebhook, type WebhookDeliveryOptions, type WebhookDeliveryResult
 import { describeWebhookUrl } from '../webhooks/url-policy';
 import { dependentsOf, type NotifyConfig, type WebhookConfig } from './config';
 import type { DeadLetter, DeadLetterQueue } from './dead-letter';
+import type { Bindings } from '../bindings';
 import { updateIntegrationCredentials, type CredentialUpdateOutcome } from './integration-credentials';
 
 export interface NotifierDeps {
   readonly config: Pick<NotifyConfig, 'dependents' | 'allowLoopbackWebhooks'>;
   readonly secrets: Pick<SecretsStore, 'getValue'>;
+  /** The deployment's bindings: the admin pair and clients each secret may use (DESIGN.md §3). */
+  readonly bindings: Bindings;
   readonly genesysFor: (environment: GenesysEnvironment) => GenesysApi;
   readonly deadLetters: DeadLetterQueue;
   readonly log: Log;

@@ -1,3 +1,4 @@
+import { BINDINGS_VARIABLE, parseBindings } from '../../../lambdas/core/bindings';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -86,6 +87,7 @@ describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
         dependents: [{ secretArn: appArn, integrationCredentialIds: credentialIds, webhooks: webhooks.map((p) => ({ name: p.slice(1), url: `${receiver.url}${p}`, signingKeySecretArn: signingKeyArn })) }],
       },
       secrets: new SecretsStore(sandbox.secretsManager),
+      bindings: parseBindings(sandbox.env[BINDINGS_VARIABLE] ?? '', BINDINGS_VARIABLE),
       genesysFor: (environment) => createGenesysClient({ environment, baseUrl: sandbox.genesys.baseUrl, dispatcher: agent }),
       deadLetters: new SqsDeadLetterQueue(sqsClient, queueUrl),
       log,
@@ -321,6 +323,7 @@ describe('Integration: notifier against the Genesys and AWS stand-ins', () => {
         DLQ_URL: queueUrl,
         GENESYS_CLOUD_BASE_URL: sandbox.genesys.baseUrl,
         ROTATOR_ALLOW_LOOPBACK_WEBHOOKS: 'true',
+        [BINDINGS_VARIABLE]: sandbox.env[BINDINGS_VARIABLE],
       },
       dispatcher: agent,
       webhookDispatcher: agent,

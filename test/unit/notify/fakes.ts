@@ -1,5 +1,6 @@
 /** Fakes shared by the notifier unit tests: an in-memory secret store and a scripted Genesys API. */
 import type { SecretValue } from '../../../lambdas/core/aws/secrets-store';
+import { secretNameFromArn, type Bindings } from '../../../lambdas/core/bindings';
 import { GenesysNotFoundError, SecretsManagerError } from '../../../lambdas/core/errors';
 import type { RotatedEventDetail } from '../../../lambdas/core/events';
 import { AccessToken, type GenesysApi, type IntegrationCredential } from '../../../lambdas/core/genesys/types';
@@ -7,6 +8,15 @@ import type { Log } from '../../../lambdas/core/log';
 
 export const APP_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app-AbCdEf';
 export const ADMIN_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:admin-AbCdEf';
+
+/** What the stack binds for the two secrets above (`app` alternating under the `admin` pair). */
+export const BINDINGS: Bindings = {
+  version: 1,
+  secrets: {
+    app: { environment: 'mypurecloud.com', clientIds: ['app-a', 'app-b'], adminSecret: 'admin' },
+    admin: { environment: 'mypurecloud.com', clientIds: ['admin-a', 'admin-b'] },
+  },
+};
 
 export function detailFor(versionId: string, overrides: Partial<RotatedEventDetail> = {}): RotatedEventDetail {
   return {
@@ -25,7 +35,8 @@ export function detailFor(versionId: string, overrides: Partial<RotatedEventDeta
 export function fakeSecrets(current: Record<string, { versionId: string; value: unknown }>) {
   return {
     getValue: jest.fn((secretId: string, selector: { stage?: string }): Promise<SecretValue> => {
-      const entry = current[secretId];
+      // By ARN, or by name as the notifier reads the bound admin pair.
+      const entry = current[secretId] ?? Object.entries(current).find(([arn]) => secretNameFromArn(arn) === secretId)?.[1];
       if (entry === undefined || selector.stage !== 'AWSCURRENT') {
         return Promise.reject(new SecretsManagerError('GetSecretValue', secretId, 'ResourceNotFoundException'));
       }

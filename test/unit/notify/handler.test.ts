@@ -6,7 +6,7 @@ import { MockAgent } from 'undici';
 import { ROTATED_EVENT_DETAIL_TYPE, ROTATED_EVENT_SOURCE } from '../../../lambdas/core/events';
 import type { DeadLetter } from '../../../lambdas/core/notify/dead-letter';
 import { createNotifyHandler } from '../../../lambdas/notify/handler';
-import { APP_ARN, detailFor } from './fakes';
+import { APP_ARN, BINDINGS, detailFor } from './fakes';
 
 const ORIGIN = 'https://hooks.example.test';
 const KEY_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hook-key-AbCdEf';
@@ -15,6 +15,7 @@ const DLQ = 'https://sqs.us-east-1.amazonaws.com/123456789012/rotator-webhooks-d
 const ENV = {
   ROTATOR_DEPENDENTS: JSON.stringify([{ secretArn: APP_ARN, webhooks: [{ name: 'ops', url: `${ORIGIN}/ops`, signingKeySecretArn: KEY_ARN }] }]),
   DLQ_URL: DLQ,
+  ROTATOR_BINDINGS: JSON.stringify(BINDINGS),
 };
 
 const EVENT = { version: '0', id: 'e-1', source: ROTATED_EVENT_SOURCE, 'detail-type': ROTATED_EVENT_DETAIL_TYPE, detail: detailFor('v-2') };
@@ -108,5 +109,15 @@ describe('Function: createNotifyHandler', () => {
     expect(result).toMatchObject({ webhooksDelivered: 0, webhooksDeadLettered: 1 });
     expect(sleeps).toEqual([30_000, 30_000, 30_000]);
     expect(deadLetters()).toEqual([expect.objectContaining({ attempts: 4, reason: 'exhausted' })]);
+  });
+
+  it('fails closed without bindings, before any delivery', async () => {
+    // Prepare
+    const { ROTATOR_BINDINGS: _dropped, ...withoutBindings } = ENV;
+    const handler = createNotifyHandler({ env: withoutBindings, webhookDispatcher: agent, sleep });
+
+    // Act / Assess
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'ConfigurationError', field: 'ROTATOR_BINDINGS' });
+    expect(deadLetters()).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { GenesysNotFoundError, GenesysPermissionError, IntegrationCredentialUpdateError, ValidationError } from '../../../lambdas/core/errors';
 import type { GenesysApi } from '../../../lambdas/core/genesys/types';
 import { updateIntegrationCredentials } from '../../../lambdas/core/notify/integration-credentials';
-import { ADMIN_ARN, APP_ARN, detailFor, fakeGenesys, fakeSecrets, recordingLog } from './fakes';
+import { ADMIN_ARN, APP_ARN, BINDINGS, detailFor, fakeGenesys, fakeSecrets, recordingLog } from './fakes';
 
 const APP_DOC = { environment: 'mypurecloud.com', clientId: 'app-b', clientSecret: 'app-b-new-secret', strategy: 'alternating', alternateClientId: 'app-a', adminSecretId: ADMIN_ARN, team: 'ops' };
 const ADMIN_DOC = { environment: 'mypurecloud.com', clientId: 'admin-a', clientSecret: 'admin-a-secret', strategy: 'alternating', alternateClientId: 'admin-b' };
@@ -14,7 +14,7 @@ function setup(options: { currentVersion?: string; credentials?: Record<string, 
   });
   const genesys = fakeGenesys(options.credentials ?? { 'cred-1': CREDENTIAL });
   const log = recordingLog();
-  const deps = { secrets, genesysFor: () => genesys as unknown as GenesysApi, log };
+  const deps = { secrets, bindings: BINDINGS, genesysFor: () => genesys as unknown as GenesysApi, log };
   return { secrets, genesys, log, deps };
 }
 
@@ -42,7 +42,7 @@ describe('Function: updateIntegrationCredentials', () => {
     const genesys = fakeGenesys({ 'cred-1': CREDENTIAL });
 
     // Act
-    await updateIntegrationCredentials(detailFor('v-9', { secretArn: ADMIN_ARN }), ['cred-1'], { secrets, genesysFor: () => genesys, log: recordingLog() });
+    await updateIntegrationCredentials(detailFor('v-9', { secretArn: ADMIN_ARN }), ['cred-1'], { secrets, bindings: BINDINGS, genesysFor: () => genesys, log: recordingLog() });
 
     // Assess
     expect(genesys.getToken).toHaveBeenCalledWith({ clientId: 'admin-a', clientSecret: 'admin-a-secret' });
@@ -130,5 +130,51 @@ describe('Function: updateIntegrationCredentials', () => {
     expect(text).toContain('cred-1');
     expect(text).not.toContain('app-b-new-secret');
     expect(text).not.toContain('admin-a-secret');
+  });
+
+  describe('bindings', () => {
+    it('refuses a document that names a client its binding does not, writing no credential', async () => {
+      // Prepare: someone with write access to the app secret names another team's client.
+      const secrets = fakeSecrets({
+        [APP_ARN]: { versionId: 'v-2', value: { ...APP_DOC, clientId: 'victim' } },
+        [ADMIN_ARN]: { versionId: 'admin-v', value: ADMIN_DOC },
+      });
+      const genesys = fakeGenesys({ 'cred-1': CREDENTIAL });
+
+      // Act / Assess
+      await expect(updateIntegrationCredentials(detailFor('v-2'), ['cred-1'], { secrets, bindings: BINDINGS, genesysFor: () => genesys, log: recordingLog() })).rejects.toMatchObject({
+        name: 'BindingMismatchError',
+        field: 'clientId',
+      });
+      expect(genesys.getToken).not.toHaveBeenCalled();
+      expect(genesys.putIntegrationCredential).not.toHaveBeenCalled();
+    });
+
+    it('refuses a document that names another admin pair, before any token request', async () => {
+      // Prepare: the document points at another admin secret; only the bound one may be used.
+      const OTHER_ADMIN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:other-admin-AbCdEf';
+      const secrets = fakeSecrets({
+        [APP_ARN]: { versionId: 'v-2', value: { ...APP_DOC, adminSecretId: OTHER_ADMIN } },
+        [ADMIN_ARN]: { versionId: 'admin-v', value: ADMIN_DOC },
+        [OTHER_ADMIN]: { versionId: 'x', value: { ...ADMIN_DOC, clientId: 'other-a', alternateClientId: 'other-b' } },
+      });
+      const genesys = fakeGenesys({ 'cred-1': CREDENTIAL });
+
+      // Act / Assess
+      await expect(updateIntegrationCredentials(detailFor('v-2'), ['cred-1'], { secrets, bindings: BINDINGS, genesysFor: () => genesys, log: recordingLog() })).rejects.toMatchObject({
+        name: 'BindingMismatchError',
+        field: 'adminSecretId',
+      });
+      expect(genesys.getToken).not.toHaveBeenCalled();
+    });
+
+    it('refuses a secret the deployment does not bind', async () => {
+      // Prepare
+      const { deps, genesys } = setup();
+
+      // Act / Assess
+      await expect(updateIntegrationCredentials(detailFor('v-2'), ['cred-1'], { ...deps, bindings: { version: 1, secrets: {} } })).rejects.toMatchObject({ name: 'UnboundSecretError' });
+      expect(genesys.putIntegrationCredential).not.toHaveBeenCalled();
+    });
   });
 });

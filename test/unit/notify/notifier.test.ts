@@ -5,7 +5,7 @@ import { DeadLetterQueueError, GenesysNotFoundError } from '../../../lambdas/cor
 import { SqsDeadLetterQueue, type DeadLetter, type DeadLetterQueue } from '../../../lambdas/core/notify/dead-letter';
 import { notifyDependents, type NotifierDeps } from '../../../lambdas/core/notify/notifier';
 import { WEBHOOK_HEADERS } from '../../../lambdas/core/webhooks/signature';
-import { ADMIN_ARN, APP_ARN, detailFor, fakeGenesys, fakeSecrets, recordingLog } from './fakes';
+import { ADMIN_ARN, APP_ARN, BINDINGS, detailFor, fakeGenesys, fakeSecrets, recordingLog } from './fakes';
 
 const ORIGIN = 'https://hooks.example.test';
 const KEY_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hook-key-AbCdEf';
@@ -58,6 +58,7 @@ describe('Function: notifyDependents', () => {
           },
         ],
       },
+      bindings: BINDINGS,
       secrets,
       genesysFor: () => genesys,
       deadLetters,
