@@ -11,7 +11,6 @@
  * Then, on a simulated clock (provider, Genesys client and Genesys stand-in share it), N calls spread
  * over several token lifetimes count the token requests per lifetime.
  */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { Agent, request } from 'undici';
 import { createCredentialProvider } from '../client';
@@ -74,7 +73,8 @@ function subjects(sandbox: Sandbox, secretId: string, agent: Agent): Subject[] {
     {
       name: 'provider (client/)',
       create: () => {
-        const provider = createCredentialProvider({ secretId, secretsManager: new SecretsManagerClient({}), genesysBaseUrl: baseUrl, dispatcher: agent, secretMaxAgeMs: CACHE_AGE_SECONDS * 1000 });
+        // The default Secrets Manager client (env endpoint, the provider's timeouts): what ships.
+        const provider = createCredentialProvider({ secretId, genesysBaseUrl: baseUrl, dispatcher: agent, secretMaxAgeMs: CACHE_AGE_SECONDS * 1000 });
         return () => provider.getAccessToken();
       },
     },
@@ -169,7 +169,6 @@ async function measureLifetimes(calls: number): Promise<{ lifetimeSeconds: numbe
     const baseUrl = sandbox.genesys.baseUrl;
     const provider = createCredentialProvider({
       secretId: client.secretArn,
-      secretsManager: new SecretsManagerClient({}),
       genesys: (environment) => createGenesysClient({ environment, baseUrl, now: clock }),
       secretMaxAgeMs: CACHE_AGE_SECONDS * 1000,
       now: clock,

@@ -1,9 +1,12 @@
 /**
  * The clients a command needs, built from the global options and the environment the way the AWS CLI
  * resolves them: a flag wins over its variable; `AWS_ENDPOINT_URL_SECRETS_MANAGER` wins over
- * `AWS_ENDPOINT_URL`; `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` ignores both.
+ * `AWS_ENDPOINT_URL`; `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` ignores both. The Secrets Manager
+ * client has the same connection and request timeouts as the Lambdas' (a stalled call fails the
+ * command after about 15 s instead of holding it for the SDK's 300 s per attempt).
  */
 import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import { sdkClientConfig, type SdkTimeouts } from '../lambdas/core/aws/sdk-clients';
 import { createGenesysClient } from '../lambdas/core/genesys/client';
 import type { GenesysApi } from '../lambdas/core/genesys/types';
 import type { GenesysEnvironment } from '../lambdas/core/regions';
@@ -36,7 +39,7 @@ function checkUrl(field: string, value: string | undefined): string | undefined 
   return value;
 }
 
-export function secretsManagerConfig(values: ParsedValues, env: Env): SecretsManagerClientConfig {
+export function secretsManagerConfig(values: ParsedValues, env: Env, timeouts: Partial<SdkTimeouts> = {}): SecretsManagerClientConfig {
   const ignoreEnvEndpoints = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true';
   const endpoint =
     checkUrl('--endpoint-url', nonEmpty(stringOption(values, 'endpoint-url'))) ??
@@ -52,6 +55,7 @@ export function secretsManagerConfig(values: ParsedValues, env: Env): SecretsMan
   const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN);
   const useEnvKeys = stringOption(values, 'profile') === undefined && accessKeyId !== undefined && secretAccessKey !== undefined;
   return {
+    ...sdkClientConfig(timeouts),
     ...(endpoint !== undefined ? { endpoint } : {}),
     ...(region !== undefined ? { region } : {}),
     ...(profile !== undefined ? { profile } : {}),
@@ -61,7 +65,7 @@ export function secretsManagerConfig(values: ParsedValues, env: Env): SecretsMan
 
 export function createContext(values: ParsedValues, io: CliIo): CliContext {
   const env = io.env ?? process.env;
-  const secretsManager = new SecretsManagerClient(secretsManagerConfig(values, env));
+  const secretsManager = new SecretsManagerClient(secretsManagerConfig(values, env, io.sdkTimeouts));
   const baseUrl = checkUrl('--genesys-base-url', nonEmpty(stringOption(values, 'genesys-base-url')) ?? nonEmpty(env.GENESYS_CLOUD_BASE_URL));
   const clients = new Map<GenesysEnvironment, GenesysApi>();
   const now = io.now ?? (() => new Date());

@@ -3,6 +3,7 @@
  * (`runCli(argv, io)`), and the output helpers every command uses.
  */
 import type { Readable } from 'node:stream';
+import type { SdkTimeouts } from '../lambdas/core/aws/sdk-clients';
 
 export interface TextSink {
   write(text: string): unknown;
@@ -21,6 +22,8 @@ export interface CliIo {
   readonly now?: () => Date;
   /** Delay between two polls while waiting for a rotation. @default 1000 */
   readonly pollIntervalMs?: number;
+  /** AWS SDK timeouts and attempts (tests shorten them). @default DEFAULT_SDK_TIMEOUTS (lambdas/core/aws/sdk-clients.ts) */
+  readonly sdkTimeouts?: Partial<SdkTimeouts>;
 }
 
 export interface Output {

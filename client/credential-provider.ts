@@ -10,14 +10,25 @@
  *   when the refused secret was read moments ago), then AWSPENDING (a `single` rotation is between
  *   createSecret and finishSecret: AWSCURRENT holds a secret Genesys Cloud no longer accepts;
  *   DESIGN.md §2), and tries each once.
- * - Concurrent callers share one in-flight refresh and its outcome. When a renewal fails while the
- *   cached token is still valid, that token is served without further attempts for a cool-down
- *   (min(30 s, a quarter of its remaining lifetime)), so an outage costs one attempt per cool-down.
- * - No timers: nothing keeps a Lambda or a Node process alive, work happens when a caller asks.
+ * - While the cached token is valid no caller waits: it is returned at once, and once it is due for
+ *   renewal one renewal starts in the background (a Secrets Manager or Genesys Cloud that stalls delays
+ *   nobody). A caller waits only when there is no valid token (first call, expired, or invalidated), and
+ *   then shares the renewal in flight, if any, with every other caller.
+ * - Every Secrets Manager read is bounded (`secretsManagerTimeoutMs`, default 5 s): one that does not
+ *   answer in time fails as `SecretsManagerError` with `awsErrorName` `TimeoutError`, and counts as any
+ *   failed read (the cached secret is used if there is one). The default SDK client has connection and
+ *   request timeouts too (lambdas/core/aws/sdk-clients.ts), so a stalled socket is closed, not kept.
+ * - When a renewal fails while the cached token is still valid, that token is served without further
+ *   attempts for a cool-down (min(30 s, a quarter of its remaining lifetime)), so an outage costs one
+ *   attempt per cool-down.
+ * - No timer of its own keeps a Lambda or a Node process alive (the read bound's is unref'd); work
+ *   starts when a caller asks. In Lambda, a background renewal still running when the invocation ends
+ *   is frozen with it and goes on in the next invocation; the cached token is served meanwhile.
  * - Never logs a secret or a token; errors are the Genesys client's and Secrets Manager's typed ones.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Dispatcher } from 'undici';
+import { sdkClientConfig } from '../lambdas/core/aws/sdk-clients';
 import { AWSCURRENT, AWSPENDING, SecretsStore, type SecretValue } from '../lambdas/core/aws/secrets-store';
 import { isCredentialRefusal, SecretsManagerError, type GenesysAuthError } from '../lambdas/core/errors';
 import { genesysClientsByEnvironment } from '../lambdas/core/genesys/client';
@@ -30,8 +41,18 @@ import { parseSecretDocument, type SecretDocument } from '../lambdas/core/secret
 export interface CredentialProviderOptions {
   /** ARN or name of the secret holding the integration's secret document. */
   readonly secretId: string;
-  /** @default `new SecretsManagerClient({})` (region and endpoint from the SDK's own variables) */
+  /**
+   * @default a `SecretsManagerClient` with connection and request timeouts (2 s, 2 s per attempt, 2
+   *   attempts); region and endpoint from the SDK's own variables. A client passed here keeps its own
+   *   settings; `secretsManagerTimeoutMs` bounds the reads either way.
+   */
   readonly secretsManager?: SecretsManagerClient;
+  /**
+   * Longest a Secrets Manager read may take; past it the read fails (`SecretsManagerError`, `awsErrorName`
+   * `TimeoutError`) and is handled like any failed read. Only callers without a valid token ever wait on it.
+   * @default 5 seconds
+   */
+  readonly secretsManagerTimeoutMs?: number;
   /** Genesys Cloud client per region. @default the product's client (undici), one per environment */
   readonly genesys?: (environment: GenesysEnvironment) => GenesysApi;
   /** Base URL serving `/oauth/token` for local stand-ins. @default `process.env.GENESYS_CLOUD_BASE_URL` (unset in production) */
@@ -54,7 +75,9 @@ export interface CredentialProviderOptions {
 
 export interface CredentialProvider {
   /**
-   * A valid access token for the integration's client (`Authorization: Bearer <token>`).
+   * A valid access token for the integration's client (`Authorization: Bearer <token>`). Returns the
+   * cached token at once while it is valid (renewing it in the background when due); waits only when
+   * there is none.
    * @throws GenesysAuthError when neither AWSCURRENT nor AWSPENDING is accepted; SecretsManagerError,
    *   SecretDocumentError, GenesysNetworkError, ... as the underlying calls fail.
    */
@@ -75,6 +98,12 @@ interface SecretRead {
 
 const DEFAULT_SECRET_MAX_AGE_MS = 3_600_000;
 const DEFAULT_REFRESH_MARGIN_MS = 300_000;
+const DEFAULT_SECRETS_MANAGER_TIMEOUT_MS = 5_000;
+/**
+ * The default client's own timeouts: two attempts of at most 2 s fit in the default read bound, so a
+ * brief failure is retried once and a stalled socket is closed by the SDK, not left open.
+ */
+const DEFAULT_CLIENT_TIMEOUTS = { connectionTimeoutMs: 2_000, requestTimeoutMs: 2_000, maxAttempts: 2 } as const;
 /** A refused secret read this recently is not re-read from AWSCURRENT: the answer would be the same. */
 const RECENT_READ_MS = 5_000;
 /** Longest wait between renewal attempts while a failed renewal leaves a valid token to serve. */
@@ -91,6 +120,7 @@ class SecretsManagerCredentialProvider implements CredentialProvider {
   readonly #genesys: (environment: GenesysEnvironment) => GenesysApi;
   readonly #secretMaxAgeMs: number;
   readonly #refreshMarginMs: number;
+  readonly #secretsManagerTimeoutMs: number;
   readonly #now: () => number;
   readonly #log: Log;
   #secret: SecretRead | undefined;
@@ -101,10 +131,11 @@ class SecretsManagerCredentialProvider implements CredentialProvider {
 
   constructor(options: CredentialProviderOptions) {
     this.#secretId = options.secretId;
-    this.#store = new SecretsStore(options.secretsManager ?? new SecretsManagerClient({}));
+    this.#store = new SecretsStore(options.secretsManager ?? new SecretsManagerClient(sdkClientConfig(DEFAULT_CLIENT_TIMEOUTS)));
     this.#genesys = options.genesys ?? defaultGenesysFactory(options);
     this.#secretMaxAgeMs = options.secretMaxAgeMs ?? DEFAULT_SECRET_MAX_AGE_MS;
     this.#refreshMarginMs = options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS;
+    this.#secretsManagerTimeoutMs = options.secretsManagerTimeoutMs ?? DEFAULT_SECRETS_MANAGER_TIMEOUT_MS;
     this.#now = options.now ?? Date.now;
     this.#log = options.log ?? silentLog;
   }
@@ -112,13 +143,12 @@ class SecretsManagerCredentialProvider implements CredentialProvider {
   async getAccessToken(): Promise<string> {
     const cached = this.#token;
     const now = this.#now();
-    if (cached !== undefined && (now < this.#renewAtMs(cached) || (now < this.#retryRenewalAtMs && now < cached.expiresAtMs))) {
+    if (cached !== undefined && now < cached.expiresAtMs) {
+      // Valid: never wait. Due for renewal and not cooling down after a failed one: renew in the background.
+      if (now >= this.#renewAtMs(cached) && now >= this.#retryRenewalAtMs) void this.#renewal(cached);
       return cached.reveal();
     }
-    this.#inflight ??= this.#renew(cached).finally(() => {
-      this.#inflight = undefined;
-    });
-    return (await this.#inflight).reveal();
+    return (await this.#renewal(cached)).reveal();
   }
 
   invalidate(rejectedToken?: string): void {
@@ -132,8 +162,23 @@ class SecretsManagerCredentialProvider implements CredentialProvider {
   }
 
   /**
-   * One refresh shared by every caller waiting on it, failure handling included: either all get the new
-   * token, or all get the still-valid `cached` one (and the cool-down starts), or all get the same error.
+   * The renewal in flight, or a new one. It is shared by every caller waiting on it; one started in the
+   * background may have nobody waiting, so its failure is caught here too (those who wait still get it).
+   */
+  #renewal(cached: AccessToken | undefined): Promise<AccessToken> {
+    if (this.#inflight === undefined) {
+      const renewal = this.#renew(cached).finally(() => {
+        this.#inflight = undefined;
+      });
+      renewal.catch(() => undefined);
+      this.#inflight = renewal;
+    }
+    return this.#inflight;
+  }
+
+  /**
+   * One refresh, failure handling included: either the new token, or the `cached` one while it is still
+   * valid and still the current one (and the cool-down starts), or the error.
    */
   async #renew(cached: AccessToken | undefined): Promise<AccessToken> {
     try {
@@ -209,7 +254,7 @@ class SecretsManagerCredentialProvider implements CredentialProvider {
     if (cached !== undefined && this.#now() - cached.readAtMs < this.#secretMaxAgeMs) return { secret: cached, freshlyRead: false };
     try {
       // getValue: a secret without AWSCURRENT is an error here (SecretsManagerError), not a fallback case.
-      return { secret: this.#toRead(await this.#store.getValue(this.#secretId, { stage: AWSCURRENT }), AWSCURRENT), freshlyRead: true };
+      return { secret: this.#toRead(await this.#bounded(this.#store.getValue(this.#secretId, { stage: AWSCURRENT })), AWSCURRENT), freshlyRead: true };
     } catch (error) {
       if (cached === undefined || isSecretGone(error)) throw error;
       this.#log.warn('Could not re-read the secret; using the cached one until a later refresh', { secretId: this.#secretId, clientId: cached.doc.clientId, versionId: cached.versionId, stage: cached.stage, ...describeError(error) });
@@ -218,11 +263,32 @@ class SecretsManagerCredentialProvider implements CredentialProvider {
   }
 
   async #read(stage: string): Promise<SecretRead | undefined> {
-    const value = await this.#store.findValue(this.#secretId, { stage });
+    const value = await this.#bounded(this.#store.findValue(this.#secretId, { stage }));
     if (value === undefined) return undefined;
     // A pending version that also carries AWSCURRENT is the current one (finishSecret ran): its credentials
     // are skipped if they were already tried, and used if finishSecret ran after our AWSCURRENT read.
     return this.#toRead(value, value.stages.includes(AWSCURRENT) ? AWSCURRENT : stage);
+  }
+
+  /**
+   * A Secrets Manager read, or `SecretsManagerError` (`TimeoutError`) once `secretsManagerTimeoutMs` has
+   * passed. The read itself is not cancelled (SecretsStore takes no signal); its late answer is dropped,
+   * and the client's own timeouts close the request.
+   */
+  async #bounded<T>(read: Promise<T>): Promise<T> {
+    const timeoutMs = this.#secretsManagerTimeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        reject(new SecretsManagerError('GetSecretValue', this.#secretId, 'TimeoutError', { cause: new DOMException(`No answer within ${timeoutMs} ms`, 'TimeoutError') }));
+      }, timeoutMs);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([read, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   #toRead(value: SecretValue, stage: string): SecretRead {

@@ -80,6 +80,15 @@ function fromMetadata(meta: SecretMetadata): SecretMeta {
   };
 }
 
+/**
+ * The token for the next page, or undefined when the listing is complete. Secrets Manager leaves
+ * `NextToken` out on the last page; other implementations answer `""`, and sending that back can
+ * restart the listing: an empty token ends it too.
+ */
+function nextPageToken(token: string | undefined): string | undefined {
+  return token === undefined || token === '' ? undefined : token;
+}
+
 function isNotFound(error: unknown): boolean {
   return error instanceof SecretsManagerError && error.awsErrorName === 'ResourceNotFoundException';
 }
@@ -108,7 +117,7 @@ export async function listManagedSecrets(client: SecretsManagerClient): Promise<
       // The filters match prefixes and any tag's value: keep exactly managed=true.
       if (isManaged(meta)) found.push(meta);
     }
-    nextToken = out.NextToken;
+    nextToken = nextPageToken(out.NextToken);
   } while (nextToken !== undefined);
   return found.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -163,7 +172,7 @@ export async function listVersions(client: SecretsManagerClient, secretId: strin
       if (version.VersionId === undefined) continue;
       versions.push({ versionId: version.VersionId, stages: version.VersionStages ?? [], createdDate: version.CreatedDate });
     }
-    nextToken = out.NextToken;
+    nextToken = nextPageToken(out.NextToken);
   } while (nextToken !== undefined);
   return versions.sort((a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0));
 }

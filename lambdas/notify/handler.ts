@@ -15,6 +15,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { Dispatcher } from 'undici';
+import { sdkClientConfig } from '../core/aws/sdk-clients';
 import { SecretsStore } from '../core/aws/secrets-store';
 import { loadBindings } from '../core/bindings';
 import { parseRotatedEvent } from '../core/events';
@@ -70,8 +71,8 @@ export function createNotifyHandler(options: NotifyHandlerOptions = {}): NotifyH
       config,
       // Fail closed like the rotate function: no bindings, no admin pair to use.
       bindings: loadBindings(env),
-      secrets: new SecretsStore(new SecretsManagerClient({})),
-      deadLetters: new SqsDeadLetterQueue(new SQSClient({}), config.deadLetterQueueUrl),
+      secrets: new SecretsStore(new SecretsManagerClient(sdkClientConfig())),
+      deadLetters: new SqsDeadLetterQueue(new SQSClient(sdkClientConfig()), config.deadLetterQueueUrl),
       log,
       genesysFor: genesysClientsByEnvironment({ log, baseUrl: config.genesysBaseUrl, dispatcher: options.dispatcher, sleep: options.sleep, deadline }),
       webhookOptions: {

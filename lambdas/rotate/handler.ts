@@ -9,6 +9,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { Dispatcher } from 'undici';
 import { EventBridgePublisher } from '../core/aws/event-publisher';
+import { sdkClientConfig } from '../core/aws/sdk-clients';
 import { SecretsStore } from '../core/aws/secrets-store';
 import { EMERGENCY_ROTATION_METRIC, METRIC_NAMESPACE, ROTATION_SUCCEEDED_METRIC, SECRET_NAME_DIMENSION } from '../core/contract';
 import { genesysClientsByEnvironment } from '../core/genesys/client';
@@ -63,9 +64,9 @@ export function createRotateHandler(options: RotateHandlerOptions = {}): RotateH
     const config = loadRotateConfig(options.env ?? process.env);
     const log = fromPowertools(logger);
     return new RotationEngine({
-      store: new SecretsStore(new SecretsManagerClient({})),
+      store: new SecretsStore(new SecretsManagerClient(sdkClientConfig())),
       bindings: config.bindings,
-      publisher: new EventBridgePublisher(new EventBridgeClient({}), config.eventBusName),
+      publisher: new EventBridgePublisher(new EventBridgeClient(sdkClientConfig()), config.eventBusName, { deadline: () => deadlineMs }),
       adminTokens: new AdminTokenCache(),
       log,
       genesys: genesysClientsByEnvironment({ log, baseUrl: config.genesysBaseUrl, dispatcher: options.dispatcher, sleep: options.sleep, deadline: () => deadlineMs }),

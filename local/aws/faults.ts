@@ -1,7 +1,8 @@
 /**
  * Fault injection and latency for one service: fail the next N calls of an operation with a chosen AWS
- * error type, or delay calls. An injected failure is answered before the operation runs, so it never
- * changes state (the SDK's own retries of 5xx and throttling errors consume further injected failures).
+ * error type, delay calls, or stall them (never answer). An injected failure is answered before the
+ * operation runs, so it never changes state (the SDK's own retries of 5xx and throttling errors
+ * consume further injected failures).
  */
 import { AwsServiceError, statusForErrorType } from './aws-error';
 
@@ -17,6 +18,7 @@ export const ANY_OPERATION = '*';
 export class FaultPlan {
   private readonly failures = new Map<string, PlannedFailure[]>();
   private readonly latencies = new Map<string, number>();
+  private readonly stalled = new Set<string>();
 
   /** Fail the next `count` calls of `operation` (or of any operation, with `'*'`). */
   failNext(operation: string, count: number, type: string, message = 'Injected failure'): void {
@@ -32,6 +34,19 @@ export class FaultPlan {
     else this.latencies.set(operation, ms);
   }
 
+  /**
+   * Accept calls of `operation` (or of any operation, with `'*'`) and never answer them, as a service that
+   * stalls does; a client without a timeout waits for ever. `clear()` stops stalling new calls; calls
+   * already stalled stay so until the client gives up or the server closes.
+   */
+  stall(operation: string = ANY_OPERATION): void {
+    this.stalled.add(operation);
+  }
+
+  stalls(operation: string): boolean {
+    return this.stalled.has(operation) || this.stalled.has(ANY_OPERATION);
+  }
+
   latencyFor(operation: string): number {
     return this.latencies.get(operation) ?? this.latencies.get(ANY_OPERATION) ?? 0;
   }
@@ -44,6 +59,7 @@ export class FaultPlan {
   clear(): void {
     this.failures.clear();
     this.latencies.clear();
+    this.stalled.clear();
   }
 
   private take(key: string): AwsServiceError | undefined {

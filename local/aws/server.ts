@@ -1,8 +1,8 @@
 /**
  * One node:http server speaking the AWS JSON 1.1 protocol for both stand-ins: `POST /` with
  * `X-Amz-Target: secretsmanager.<Operation>` or `AWSEvents.<Operation>`. Signatures are not verified.
- * Every request is counted and logged (never its values); faults and latency are applied before the
- * operation runs.
+ * Every request is counted and logged (never its values); faults, latency and stalls are applied
+ * before the operation runs.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -93,6 +93,8 @@ async function handle(deps: ServerDependencies, request: IncomingMessage, respon
   let input: JsonInput | undefined;
   let status = 200;
   let errorType: string | undefined;
+  // A stalled call is counted and then left unanswered (it never reaches the request log).
+  if (route.faults.stalls(operation)) return;
   try {
     input = JsonInput.parse(body);
     await sleep(route.faults.latencyFor(operation));

@@ -8,6 +8,7 @@ import type { Clock } from '../clock';
 import type { EventBridgeEmulator } from '../eventbridge/emulator';
 import { ANY_OPERATION, FaultPlan } from '../faults';
 import { JsonInput } from '../json-input';
+import type { PagingQuirks } from '../pagination';
 import { RotationDriver, type RotationHandler, type RotationOutcome, type RotationStep, type StepRetryOptions } from '../rotation-driver';
 import { type Operation, secretsManagerOperations } from './operations';
 import { rotationFailedEvent } from './rotation-failed-event';
@@ -34,6 +35,11 @@ export interface SecretsManagerEmulatorOptions {
 export class SecretsManagerEmulator {
   /** Call-level faults and latency; see also `failNext` and `latencyMs`. */
   readonly faults = new FaultPlan();
+  /**
+   * How ListSecrets and ListSecretVersionIds page (tests of clients' paging loops): e.g.
+   * `{ pageSize: 2, emptyFinalToken: true }` behaves like an implementation that ends with `NextToken: ""`.
+   */
+  paging: PagingQuirks = {};
   /** The rotation driver RotateSecret uses (exposed for property tests: `stageToken`, `runStep`, `rotate`). */
   readonly driver: RotationDriver;
   private readonly store: SecretStore;
@@ -68,7 +74,7 @@ export class SecretsManagerEmulator {
       reattempt: (secretArn, token) => {
         if (!this.running.has(secretArn)) this.startRotation(secretArn, token, 'rotate');
       },
-    });
+    }, () => this.paging);
   }
 
   /** Runs one operation; the server calls this for `secretsmanager.<Operation>` requests. */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { AwsServiceError, validationError } from '../aws-error';
 import { addDays, epochSeconds, startOfUtcDay } from '../clock';
 import type { JsonInput } from '../json-input';
-import { paginate } from '../pagination';
+import { paginate, type PagingQuirks } from '../pagination';
 import { matchesFilters, parseFilters } from './list-filters';
 import {
   AWSCURRENT,
@@ -122,7 +122,8 @@ function secretMetadata(secret: SecretRecord): Record<string, unknown> {
 // Operations
 // ---------------------------------------------------------------------------------------------
 
-export function secretsManagerOperations(store: SecretStore, rotation: RotationControl): Record<string, Operation> {
+/** `paging` is read on every listing, so a test can change it between calls. */
+export function secretsManagerOperations(store: SecretStore, rotation: RotationControl, paging: () => PagingQuirks = () => ({})): Record<string, Operation> {
   const touch = (secret: SecretRecord): void => {
     secret.lastChangedDate = store.now();
   };
@@ -271,7 +272,7 @@ export function secretsManagerOperations(store: SecretStore, rotation: RotationC
         CreatedDate: epochSeconds(version.createdDate),
         KmsKeyIds: [secret.kmsKeyId ?? 'DefaultEncryptionKey'],
       }));
-    const page = paginate(input, `versions:${secret.arn}:${includeDeprecated}`, versions);
+    const page = paginate(input, `versions:${secret.arn}:${includeDeprecated}`, versions, paging());
     return { Versions: page.items, ...(page.nextToken !== undefined ? { NextToken: page.nextToken } : {}), ARN: secret.arn, Name: secret.name };
   };
 
@@ -282,7 +283,7 @@ export function secretsManagerOperations(store: SecretStore, rotation: RotationC
     if (sortOrder !== 'asc' && sortOrder !== 'desc') throw validationError(input.member('SortOrder'), sortOrder, 'Member must satisfy enum value set: [asc, desc]');
     const secrets = store.all().filter((secret) => (includePlannedDeletion || secret.deletedDate === undefined) && matchesFilters(secret, filters));
     if (sortOrder === 'desc') secrets.reverse();
-    const page = paginate(input, `secrets:${JSON.stringify(filters)}:${includePlannedDeletion}:${sortOrder}`, secrets);
+    const page = paginate(input, `secrets:${JSON.stringify(filters)}:${includePlannedDeletion}:${sortOrder}`, secrets, paging());
     return {
       SecretList: page.items.map((secret) => ({ ...secretMetadata(secret), SecretVersionsToStages: labelledVersions(secret) })),
       ...(page.nextToken !== undefined ? { NextToken: page.nextToken } : {}),

@@ -47,7 +47,7 @@ describe('Integration: credential provider through rotations', () => {
   });
 
   it.each(['alternating', 'single'] as const)('keeps a consumer working through 20 consecutive %s rotations under concurrent load', async (strategy) => {
-    // Prepare: a consumer whose tokens live 300 s (renewed after 150 s) on the shared clock
+    // Prepare: a consumer whose tokens live 300 s on the shared clock
     const { secretArn, clientIds } = await sandbox.addManagedClient(org, { name: `app-${strategy}`, strategy, tokenLifetimeSeconds: 300 });
     let genesys: GenesysApi | undefined;
     const tokenRequests = { accepted: 0, refused: 0 };
@@ -75,11 +75,13 @@ describe('Integration: credential provider through rotations', () => {
     const url = `${sandbox.genesys.baseUrl}/api/v2/tokens/me`;
     const burstFailures: Record<string, number> = {};
     let burstCalls = 0;
-    // After each rotation step, move time past the renewal point and fire a burst of concurrent calls:
-    // for `single`, the burst after createSecret lands in the window where AWSCURRENT holds a dead secret.
+    // After each rotation step, move time past the token's expiry and fire a burst of concurrent calls
+    // (they all wait for one renewal; a token still valid would be served at once and renewed in the
+    // background, at a time this test could not pin down): for `single`, the burst after createSecret
+    // lands in the window where AWSCURRENT holds a dead secret.
     sandbox.afterStep = async (_step, secretId) => {
       if (secretId !== secretArn) return;
-      clock.now += 200_000;
+      clock.now += 300_000;
       const results = await Promise.all(Array.from({ length: BURST }, async () => await callThroughProvider(provider, url, agent)));
       burstCalls += results.length;
       for (const r of results) if (!r.ok) burstFailures[r.reason] = (burstFailures[r.reason] ?? 0) + 1;

@@ -31,13 +31,16 @@ interface SecretsManagerState {
   pendingStages: string[];
   /** When set, every GetSecretValue throws what it returns. */
   failure: (() => Error) | undefined;
+  /** Stages whose GetSecretValue never answers (a Secrets Manager that accepts the call and stalls). */
+  stalled: string[];
 }
 
 function secretsManager(initial: { current: [string, string]; pending?: [string, string] }) {
   const sm = mockClient(SecretsManagerClient);
   mocks.push(sm);
-  const state: SecretsManagerState = { ...initial, currentVersion: 'v-1', pendingVersion: 'v-2', pendingStages: ['AWSPENDING'], failure: undefined };
+  const state: SecretsManagerState = { ...initial, currentVersion: 'v-1', pendingVersion: 'v-2', pendingStages: ['AWSPENDING'], failure: undefined, stalled: [] };
   sm.on(GetSecretValueCommand).callsFake((input: { VersionStage?: string }) => {
+    if (state.stalled.includes(input.VersionStage ?? 'AWSCURRENT')) return new Promise(() => undefined);
     if (state.failure !== undefined) throw state.failure();
     if (input.VersionStage === 'AWSPENDING') {
       if (state.pending === undefined) throw new ResourceNotFoundException({ message: 'not found', $metadata: {} });
@@ -73,6 +76,11 @@ function genesysAccepting(accepted: Record<string, string>, clock: { now: number
     },
   };
   return fake;
+}
+
+/** Lets a renewal started in the background finish (every fake here answers within a few microtasks). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i += 1) await new Promise((resolve) => setImmediate(resolve));
 }
 
 function recordingLog(): Log & { text(): string; warnings: string[] } {
@@ -115,7 +123,7 @@ describe('Function: createCredentialProvider', () => {
       expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     });
 
-    it('renews the token before it expires (refresh margin) and not before', async () => {
+    it('renews the token before it expires (refresh margin) and not before, in the background', async () => {
       // Prepare
       secretsManager({ current: ['app', 's1'] });
       const genesys = genesysAccepting({ app: 's1' }, clock, 3600);
@@ -125,12 +133,19 @@ describe('Function: createCredentialProvider', () => {
       // Act
       clock.now = T0 + 3_299_000; // 1 s before the renewal point
       const before = await subject.getAccessToken();
+      await settle();
+      const requestsBefore = genesys.getToken.mock.calls.length;
       clock.now = T0 + 3_300_000; // 5 minutes before expiry
+      const atRenewal = await subject.getAccessToken();
+      await settle();
       const after = await subject.getAccessToken();
 
-      // Assess
+      // Assess: the caller at the renewal point gets the still-valid token; the renewal ran meanwhile
       expect(before).toBe('tok-1');
+      expect(requestsBefore).toBe(1);
+      expect(atRenewal).toBe('tok-1');
       expect(after).toBe('tok-2');
+      expect(genesys.getToken).toHaveBeenCalledTimes(2);
     });
 
     it('shares one refresh among 100 concurrent callers', async () => {
@@ -224,6 +239,7 @@ describe('Function: createCredentialProvider', () => {
       // Act
       clock.now = T0 + 3_400_000; // inside the renewal margin, not expired
       const stillValid = await subject.getAccessToken();
+      await settle();
       clock.now = T0 + 3_600_000;
       const expired = subject.getAccessToken();
 
@@ -242,12 +258,16 @@ describe('Function: createCredentialProvider', () => {
       // Act
       clock.now = T0 + 149_999;
       const before = await subject.getAccessToken();
+      await settle();
       clock.now = T0 + 150_000;
+      await subject.getAccessToken(); // starts the renewal
+      await settle();
       const after = await subject.getAccessToken();
 
       // Assess
       expect(before).toBe('tok-1');
       expect(after).toBe('tok-2');
+      expect(genesys.getToken).toHaveBeenCalledTimes(2);
     });
 
     it('reuses the secret read for secretMaxAgeMs, then picks up a newer AWSCURRENT', async () => {
@@ -261,11 +281,13 @@ describe('Function: createCredentialProvider', () => {
       // Act
       clock.now = T0 + 600_000; // token expired, secret read 10 min ago
       const withinMaxAge = await subject.getAccessToken();
-      clock.now = T0 + 900_000; // renewal point of that token, secret read 15 min ago
+      clock.now = T0 + 900_000; // renewal point of that token, secret read 15 min ago: renewed in the background
+      const stillValid = await subject.getAccessToken();
+      await settle();
       const afterMaxAge = await subject.getAccessToken();
 
       // Assess
-      expect([withinMaxAge, afterMaxAge]).toEqual(['tok-2', 'tok-3']);
+      expect([withinMaxAge, stillValid, afterMaxAge]).toEqual(['tok-2', 'tok-2', 'tok-3']);
       expect(genesys.attempts).toEqual(['app-a:s1', 'app-a:s1', 'app-b:s2']);
       expect(stages()).toEqual(['AWSCURRENT', 'AWSCURRENT']);
     });
@@ -326,6 +348,7 @@ describe('Function: createCredentialProvider', () => {
       // Act
       clock.now = T0 + 3_400_000; // renewal window
       const stillValid = await subject.getAccessToken();
+      await settle();
       clock.now = T0 + 3_600_000; // expired
       const expired = subject.getAccessToken();
 
@@ -346,25 +369,35 @@ describe('Function: createCredentialProvider', () => {
       // Act & Assess: 200 s left: cool-down min(30 s, 200 s / 4) = 30 s
       clock.now = T0 + 3_400_000;
       const tokens: string[] = [];
-      for (let i = 0; i < 50; i += 1) tokens.push(await subject.getAccessToken());
+      for (let i = 0; i < 50; i += 1) {
+        tokens.push(await subject.getAccessToken());
+        await settle();
+      }
       expect(new Set(tokens)).toEqual(new Set(['tok-1']));
       expect(genesys.getToken).toHaveBeenCalledTimes(2);
       clock.now = T0 + 3_429_999;
       await subject.getAccessToken();
+      await settle();
       expect(genesys.getToken).toHaveBeenCalledTimes(2);
       clock.now = T0 + 3_430_000;
       await subject.getAccessToken();
+      await settle();
       expect(genesys.getToken).toHaveBeenCalledTimes(3);
 
       // 20 s left: cool-down 20 s / 4 = 5 s
       clock.now = T0 + 3_580_000;
       await subject.getAccessToken();
+      await settle();
       clock.now = T0 + 3_584_999;
       await subject.getAccessToken();
+      await settle();
       expect(genesys.getToken).toHaveBeenCalledTimes(4);
       genesys.down = false;
       clock.now = T0 + 3_585_000;
+      const stillCached = await subject.getAccessToken();
+      await settle();
       const renewed = await subject.getAccessToken();
+      expect(stillCached).toBe('tok-1');
       expect(renewed).toBe('tok-2');
       expect(genesys.getToken).toHaveBeenCalledTimes(5);
     });
@@ -380,7 +413,10 @@ describe('Function: createCredentialProvider', () => {
       // Act
       clock.now = T0 + 3_400_000;
       const tokens: string[] = [];
-      for (let i = 0; i < 50; i += 1) tokens.push(await subject.getAccessToken());
+      for (let i = 0; i < 50; i += 1) {
+        tokens.push(await subject.getAccessToken());
+        await settle();
+      }
 
       // Assess: the first fill, then one recovery
       expect(new Set(tokens)).toEqual(new Set(['tok-1']));
@@ -425,7 +461,7 @@ describe('Function: createCredentialProvider', () => {
       expect([...reasons][0]).toBeInstanceOf(GenesysNetworkError);
     });
 
-    it('shares the decision to keep the cached token among concurrent callers when the renewal fails', async () => {
+    it('serves concurrent callers in the renewal window the cached token, with one background renewal whose failure is logged once', async () => {
       // Prepare
       secretsManager({ current: ['app', 's1'] });
       const genesys = genesysAccepting({ app: 's1' }, clock, 3600);
@@ -437,6 +473,7 @@ describe('Function: createCredentialProvider', () => {
 
       // Act
       const tokens = await Promise.all(Array.from({ length: 20 }, async () => await subject.getAccessToken()));
+      await settle();
 
       // Assess
       expect(new Set(tokens)).toEqual(new Set(['tok-1']));
@@ -508,6 +545,148 @@ describe('Function: createCredentialProvider', () => {
       // Assess
       expect(log.text()).toContain('invalid_client');
       for (const secret of ['s-dead-secret', 's-new-secret', token]) expect(log.text()).not.toContain(secret);
+    });
+  });
+
+  describe('Method: getAccessToken, when Secrets Manager does not answer', () => {
+    const READ_TIMEOUT_MS = 5_000; // the default secretsManagerTimeoutMs
+
+    beforeEach(() => {
+      // Only timers are faked (the read bound); `settle` and the mocks' promises run for real.
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    });
+
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    /** Whether `promise` has settled, without waiting for it. */
+    const tracked = <T>(promise: Promise<T>) => {
+      const state = { settled: false };
+      promise.then(
+        () => (state.settled = true),
+        () => (state.settled = true),
+      );
+      return state;
+    };
+
+    it('serves a valid cached token at once to every caller while one read hangs in the background, bounded', async () => {
+      // Prepare: a token in its renewal window and a secret due for a re-read
+      const { state, stages } = secretsManager({ current: ['app', 's1'] });
+      const genesys = genesysAccepting({ app: 's1' }, clock, 3600);
+      const subject = provider(genesys.api, { secretMaxAgeMs: 300_000 });
+      await subject.getAccessToken();
+      state.stalled = ['AWSCURRENT'];
+      clock.now = T0 + 3_400_000;
+
+      // Act: no timer advanced, so nothing here can have waited for the read
+      const concurrent = await Promise.all(Array.from({ length: 100 }, async () => await subject.getAccessToken()));
+      const sequential: string[] = [];
+      for (let i = 0; i < 100; i += 1) sequential.push(await subject.getAccessToken());
+      const readsWhileStalled = stages().length;
+      await jest.advanceTimersByTimeAsync(READ_TIMEOUT_MS);
+      await settle();
+      const afterBound = await subject.getAccessToken();
+
+      // Assess: one background read; once it timed out, the cached secret renewed the token
+      expect(new Set([...concurrent, ...sequential])).toEqual(new Set(['tok-1']));
+      expect(readsWhileStalled).toBe(2);
+      expect(afterBound).toBe('tok-2');
+      expect(genesys.attempts).toEqual(['app:s1', 'app:s1']);
+    });
+
+    it('fails a caller without a token with SecretsManagerError (TimeoutError) once secretsManagerTimeoutMs has passed, not before', async () => {
+      // Prepare
+      const { state, stages } = secretsManager({ current: ['app', 's1'] });
+      state.stalled = ['AWSCURRENT'];
+      const genesys = genesysAccepting({ app: 's1' }, clock);
+      const subject = provider(genesys.api, { secretsManagerTimeoutMs: 1_000 });
+
+      // Act
+      const first = subject.getAccessToken();
+      const second = subject.getAccessToken();
+      const progress = tracked(first);
+      tracked(second);
+      await jest.advanceTimersByTimeAsync(999);
+      const settledBeforeBound = progress.settled;
+      await jest.advanceTimersByTimeAsync(1);
+
+      // Assess: both callers share the one read and its timeout
+      expect(settledBeforeBound).toBe(false);
+      await expect(first).rejects.toBeInstanceOf(SecretsManagerError);
+      await expect(first).rejects.toMatchObject({ operation: 'GetSecretValue', awsErrorName: 'TimeoutError' });
+      await expect(second).rejects.toMatchObject({ awsErrorName: 'TimeoutError' });
+      expect(stages()).toEqual(['AWSCURRENT']);
+      expect(genesys.getToken).not.toHaveBeenCalled();
+    });
+
+    it('with an expired token and a secret due for a re-read, uses the cached secret once the read times out', async () => {
+      // Prepare
+      const { state } = secretsManager({ current: ['app', 's1'] });
+      const genesys = genesysAccepting({ app: 's1' }, clock, 600);
+      const log = recordingLog();
+      const subject = provider(genesys.api, { secretMaxAgeMs: 300_000, log });
+      await subject.getAccessToken();
+      state.stalled = ['AWSCURRENT'];
+      clock.now = T0 + 600_000;
+
+      // Act
+      const run = subject.getAccessToken();
+      const progress = tracked(run);
+      await jest.advanceTimersByTimeAsync(READ_TIMEOUT_MS - 1);
+      const settledBeforeBound = progress.settled;
+      await jest.advanceTimersByTimeAsync(1);
+
+      // Assess
+      expect(settledBeforeBound).toBe(false);
+      await expect(run).resolves.toBe('tok-2');
+      expect(log.warnings).toEqual(['Could not re-read the secret; using the cached one until a later refresh']);
+      expect(log.text()).toContain('TimeoutError');
+    });
+
+    it('makes a caller whose token expired during a hanging background read wait only for the rest of its bound', async () => {
+      // Prepare: the background read starts in the renewal window
+      const { state, stages } = secretsManager({ current: ['app', 's1'] });
+      const genesys = genesysAccepting({ app: 's1' }, clock, 3600);
+      const subject = provider(genesys.api, { secretMaxAgeMs: 300_000 });
+      await subject.getAccessToken();
+      state.stalled = ['AWSCURRENT'];
+      clock.now = T0 + 3_400_000;
+      expect(await subject.getAccessToken()).toBe('tok-1');
+      await jest.advanceTimersByTimeAsync(3_000);
+
+      // Act: the token expires while that read still hangs
+      clock.now = T0 + 3_600_000;
+      const run = subject.getAccessToken();
+      const progress = tracked(run);
+      await jest.advanceTimersByTimeAsync(READ_TIMEOUT_MS - 3_000 - 1);
+      const settledBeforeBound = progress.settled;
+      await jest.advanceTimersByTimeAsync(1);
+
+      // Assess: it joined the renewal in flight (no second read) and got its token
+      expect(settledBeforeBound).toBe(false);
+      await expect(run).resolves.toBe('tok-2');
+      expect(stages()).toEqual(['AWSCURRENT', 'AWSCURRENT']);
+    });
+
+    it('bounds the reads of a recovery after invalid_client too', async () => {
+      // Prepare: AWSCURRENT holds a dead secret, AWSPENDING never answers
+      const { state } = secretsManager({ current: ['app', 's-dead'], pending: ['app', 's-new'] });
+      state.stalled = ['AWSPENDING'];
+      const genesys = genesysAccepting({ app: 's-new' }, clock);
+      const subject = provider(genesys.api);
+
+      // Act
+      const run = subject.getAccessToken();
+      const progress = tracked(run);
+      await jest.advanceTimersByTimeAsync(READ_TIMEOUT_MS - 1);
+      const settledBeforeBound = progress.settled;
+      await jest.advanceTimersByTimeAsync(1);
+
+      // Assess
+      expect(settledBeforeBound).toBe(false);
+      await expect(run).rejects.toMatchObject({ awsErrorName: 'TimeoutError' });
+      expect(genesys.attempts).toEqual(['app:s-dead']);
     });
   });
 
