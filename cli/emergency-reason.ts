@@ -1,17 +1,31 @@
 /**
- * The `--reason` of an emergency becomes the value of the `genesys-rotator:emergency` tag, so it must
- * follow the AWS tag value rules: at most 256 characters; letters, numbers and spaces representable
- * in UTF-8, and `_ . : / = + - @`. Anything else becomes a space; runs of spaces collapse.
+ * The `--reason` of an emergency goes into the value of the `genesys-rotator:emergency` tag, next to
+ * the request time (`requested=<ISO-8601 UTC> reason=<text>`, lambdas/core/rotation/emergency-tag.ts),
+ * so it must follow the AWS tag value rules: at most 256 characters in all; letters, numbers and
+ * spaces representable in UTF-8, and `_ . : / = + - @`. Anything else becomes a space; runs of spaces
+ * collapse; the reason is shortened so that the whole value fits.
  */
-export const MAX_TAG_VALUE_LENGTH = 256;
+import { formatEmergencyTag, MAX_TAG_VALUE_LENGTH, parseEmergencyTag, sanitiseTagText } from '../lambdas/core/rotation/emergency-tag';
 
-const DISALLOWED = /[^\p{L}\p{N} _.:/=+\-@]/gu;
+export { MAX_TAG_VALUE_LENGTH };
+
+/** The longest reason the tag keeps: 256 minus `requested=<24-character ISO time> reason=`. */
+export const MAX_REASON_LENGTH = MAX_TAG_VALUE_LENGTH - 'requested=2026-01-01T00:00:00.000Z reason='.length;
 
 /** The tag-safe reason, or undefined when nothing usable is left (then the reason counts as missing). */
 export function sanitiseReason(reason: string | undefined): string | undefined {
   if (reason === undefined) return undefined;
-  const cleaned = reason.replace(DISALLOWED, ' ').replace(/ {2,}/g, ' ').trim();
-  // Cut at 256 UTF-16 units (never more characters than AWS counts); drop a surrogate half the cut left.
-  const truncated = cleaned.slice(0, MAX_TAG_VALUE_LENGTH).replace(/[\uD800-\uDBFF]$/, '').trim();
+  // Cut at the limit in UTF-16 units (never more characters than AWS counts); drop a surrogate half the cut left.
+  const truncated = sanitiseTagText(reason).slice(0, MAX_REASON_LENGTH).replace(/[\uD800-\uDBFF]$/, '').trim();
   return /[\p{L}\p{N}]/u.test(truncated) ? truncated : undefined;
+}
+
+/** The tag value the CLI writes: the request time (this machine's clock, for people) and the reason. */
+export function emergencyTagValue(reason: string, requestedAt: Date): string {
+  return formatEmergencyTag({ requestedAt, reason });
+}
+
+/** The reason a tag value carries (any format, a plain reason set by hand included). */
+export function reasonOf(tagValue: string): string {
+  return parseEmergencyTag(tagValue).reason;
 }

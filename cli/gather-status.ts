@@ -1,15 +1,28 @@
 /**
  * Everything `status` and `report` show about each managed secret, gathered once: metadata from
- * Secrets Manager, the current document's public fields (never its secret), the classification of
- * lambdas/core/status, and for alternating pairs whether the previous client is still in use.
+ * Secrets Manager, the current document's public fields (never its secret), whether Genesys Cloud
+ * accepts the stored credentials (one token request each for AWSCURRENT and a pending value; the
+ * tokens are dropped at once), the classification of lambdas/core/status, and for alternating pairs
+ * whether the previous client is still in use. Read-only: nothing is written anywhere.
  */
-import { AWSCURRENT } from '../lambdas/core/aws/secrets-store';
+import { AWSCURRENT, SecretsStore } from '../lambdas/core/aws/secrets-store';
+import { isCredentialRefusal } from '../lambdas/core/errors';
 import { describeDocument, describeError } from '../lambdas/core/redaction';
 import { TAGS } from '../lambdas/core/rotation/engine';
-import type { SecretDocument } from '../lambdas/core/secret-document';
-import { classifySecret, DAY_MS, type AgeState, type ClassifyOptions, type RotationState } from '../lambdas/core/status/classify';
+import { parseSecretDocument, type SecretDocument } from '../lambdas/core/secret-document';
+import {
+  classifySecret,
+  DAY_MS,
+  type AgeState,
+  type ClassifyOptions,
+  type CredentialFacts,
+  type CredentialsState,
+  type CredentialVerdict,
+  type PendingVersion,
+  type RotationState,
+} from '../lambdas/core/status/classify';
 import { clientToRevoke, type UsageSummary } from '../lambdas/core/status/usage-check';
-import { inspectPending, readDocument, type SecretMeta } from './aws/managed-secrets';
+import { inspectPending, type SecretMeta } from './aws/managed-secrets';
 import type { CliContext } from './context';
 import type { GenesysAccess } from './genesys-access';
 
@@ -43,16 +56,60 @@ export interface SecretStatus {
     readonly pendingHasValue: boolean | null;
     readonly reason: string | null;
   };
+  /** Whether Genesys Cloud accepts the stored credentials (`null` verdicts: not checked, or nothing to check). */
+  readonly credentials: {
+    readonly state: CredentialsState;
+    readonly current: CredentialVerdict | null;
+    readonly pending: CredentialVerdict | null;
+    readonly reason: string | null;
+  };
   /** Alternating only: is the previous (standby) client still used? `null` when not checked. */
   readonly previousClientUsage: (UsageSummary & { readonly error?: undefined }) | { readonly error: string } | null;
   /** A current document the rotator cannot use (the secret will not rotate). */
   readonly documentError: string | null;
-  /** Overdue, stuck rotation or unusable document: makes `status` exit 1. */
+  /** Overdue, stuck rotation, broken credentials or unusable document: makes `status` exit 1. */
   readonly failing: boolean;
 }
 
 export interface GatherOptions extends Omit<ClassifyOptions, 'now'> {
   readonly usage: { readonly days: number } | undefined;
+  /** Ask Genesys Cloud whether the stored credentials work. @default true */
+  readonly credentials?: boolean;
+}
+
+interface StoredVersion {
+  readonly doc: SecretDocument;
+  readonly createdDate: Date | undefined;
+}
+
+/** A version's document and creation date, or undefined when it has no value. */
+async function readVersion(ctx: CliContext, secretArn: string, selector: { stage?: string; versionId?: string }): Promise<StoredVersion | undefined> {
+  const value = await new SecretsStore(ctx.secretsManager).findValue(secretArn, selector);
+  if (value === undefined) return undefined;
+  return { doc: parseSecretDocument(value.secretString, `${secretArn} (${selector.stage ?? selector.versionId ?? AWSCURRENT})`), createdDate: value.createdDate };
+}
+
+/** One token request with the stored credentials; the token itself is dropped. */
+async function verdict(ctx: CliContext, doc: SecretDocument): Promise<CredentialVerdict> {
+  try {
+    await ctx.genesys(doc.environment).getToken({ clientId: doc.clientId, clientSecret: doc.clientSecret });
+    return 'accepted';
+  } catch (error) {
+    return isCredentialRefusal(error) ? 'refused' : 'unknown';
+  }
+}
+
+/** The token checks: AWSCURRENT's credentials, and the pending version's when it has a readable value. */
+async function checkCredentials(ctx: CliContext, secretArn: string, current: StoredVersion, pending: PendingVersion | undefined): Promise<CredentialFacts> {
+  const facts: CredentialFacts = { current: { verdict: await verdict(ctx, current.doc), createdDate: current.createdDate } };
+  if (pending?.hasValue !== true) return facts;
+  let pendingDoc: SecretDocument | undefined;
+  try {
+    pendingDoc = (await readVersion(ctx, secretArn, { versionId: pending.versionId }))?.doc;
+  } catch {
+    return { ...facts, pending: { verdict: 'unknown', createdDate: pending.createdDate } };
+  }
+  return pendingDoc === undefined ? facts : { ...facts, pending: { verdict: await verdict(ctx, pendingDoc), createdDate: pending.createdDate } };
 }
 
 function iso(date: Date | undefined): string | null {
@@ -66,17 +123,20 @@ function round(value: number, digits: number): number {
 
 export async function gatherStatus(ctx: CliContext, access: GenesysAccess, meta: SecretMeta, options: GatherOptions): Promise<SecretStatus> {
   const now = ctx.now();
-  let doc: SecretDocument | undefined;
+  let current: StoredVersion | undefined;
   let documentError: string | null = null;
   try {
-    doc = await readDocument(ctx.secretsManager, meta.arn, { stage: AWSCURRENT });
-    if (doc === undefined) documentError = 'no AWSCURRENT value';
+    current = await readVersion(ctx, meta.arn, { stage: AWSCURRENT });
+    if (current === undefined) documentError = 'no AWSCURRENT value';
   } catch (error) {
     documentError = String(describeError(error).errorMessage);
   }
-  const pending = await inspectPending(ctx.secretsManager, meta);
+  const doc = current?.doc;
+  const inspected = await inspectPending(ctx.secretsManager, meta);
+  const credentials = current === undefined || options.credentials === false ? undefined : await checkCredentials(ctx, meta.arn, current, inspected);
+  const pending = inspected === undefined ? undefined : { ...inspected, credentials: credentials?.pending?.verdict };
   const assessment = classifySecret(
-    { createdDate: meta.createdDate, lastRotatedDate: meta.lastRotatedDate, maxRotationDaysTag: meta.tags[TAGS.maxRotationDays], pending },
+    { createdDate: meta.createdDate, lastRotatedDate: meta.lastRotatedDate, maxRotationDaysTag: meta.tags[TAGS.maxRotationDays], pending, credentials },
     { ...options, now },
   );
 
@@ -118,6 +178,12 @@ export async function gatherStatus(ctx: CliContext, access: GenesysAccess, meta:
       pendingHasValue: assessment.rotation.pending?.hasValue ?? null,
       reason: assessment.rotation.reason ?? null,
     },
+    credentials: {
+      state: assessment.credentials.state,
+      current: credentials?.current.verdict ?? null,
+      pending: credentials?.pending?.verdict ?? null,
+      reason: assessment.credentials.reason ?? null,
+    },
     previousClientUsage,
     documentError,
     failing: assessment.failing || documentError !== null,
@@ -132,6 +198,8 @@ export interface StatusSummary {
   readonly noPolicy: number;
   readonly stuck: number;
   readonly inProgress: number;
+  /** Secrets whose stored credentials are all refused (the client has no working secret). */
+  readonly broken: number;
   readonly failing: number;
 }
 
@@ -145,6 +213,7 @@ export function summarise(statuses: readonly SecretStatus[]): StatusSummary {
     noPolicy: count((s) => s.age.state === 'no-policy'),
     stuck: count((s) => s.rotation.state === 'stuck'),
     inProgress: count((s) => s.rotation.state === 'in-progress'),
+    broken: count((s) => s.credentials.state === 'broken'),
     failing: count((s) => s.failing),
   };
 }

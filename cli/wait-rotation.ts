@@ -4,18 +4,28 @@
  * - createSecret is done once the new version has a value;
  * - setSecret does nothing for this rotator (Genesys Cloud generated the secret in createSecret);
  * - testSecret passed and finishSecret ran once the new version is AWSCURRENT;
- * - for an emergency, the rotation clears the emergency tag last.
+ * - for an emergency, the rotation clears the emergency tag last; a rotation honours the emergency only
+ *   when its createSecret wrote its version into the tag (lambdas/core/rotation/emergency-tag.ts), so a
+ *   version that is AWSCURRENT while the tag names another version (or none) finished without honouring it.
  * Success: the version is AWSCURRENT (and the tag is gone, when asked). Failure: the timeout passes
  * first, or the version loses its AWSPENDING label without becoming AWSCURRENT.
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AWSCURRENT, AWSPENDING } from '../lambdas/core/aws/secrets-store';
+import { isBoundTo, parseEmergencyTag } from '../lambdas/core/rotation/emergency-tag';
 import { formatDuration } from '../lambdas/core/status/classify';
 import { describeSecret, listVersions, versionHasValue, type SecretMeta } from './aws/managed-secrets';
 import type { Progress } from './progress';
 
 export type StepName = 'RotateSecret' | 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret' | 'emergencyTag';
-export type StepStatus = 'done' | 'failed' | 'not reached' | 'unknown';
+export type StepStatus = 'done' | 'failed' | 'not reached' | 'unknown' | 'skipped';
+
+/**
+ * What a rotation did with an emergency (`emergencyTag`): `honoured` (tag cleared by the rotation),
+ * `not-honoured` (finished while the tag names another version or none: its secret predates the
+ * request; the tag stays for a fresh rotation), `unknown` (the rotation did not finish).
+ */
+export type EmergencyOutcome = 'honoured' | 'not-honoured' | 'unknown';
 
 export interface StepReport {
   readonly step: StepName;
@@ -32,6 +42,8 @@ export interface RotationWaitResult {
   readonly meta: SecretMeta;
   /** Why it failed, in words. */
   readonly failure: string | undefined;
+  /** Set when `emergencyTag` was given. */
+  readonly emergency?: EmergencyOutcome;
 }
 
 export interface WaitOptions {
@@ -41,27 +53,44 @@ export interface WaitOptions {
   readonly pollIntervalMs: number;
   /** Also wait for this tag to disappear (the emergency tag). */
   readonly tagCleared?: string;
+  /**
+   * The emergency tag: once the version is AWSCURRENT, wait while the tag is bound to it (the rotation
+   * is revoking and will clear it), and stop when it is gone (honoured) or names another version or
+   * none (not honoured). Takes the place of `tagCleared`.
+   */
+  readonly emergencyTag?: string;
   readonly progress: Progress;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The emergency as the tag shows it for `versionId`: gone, bound to this version, or not (another version or none). */
+function emergencyState(tags: Readonly<Record<string, string>>, tag: string, versionId: string): 'gone' | 'bound' | 'unbound' {
+  const value = tags[tag];
+  if (value === undefined) return 'gone';
+  return isBoundTo(parseEmergencyTag(value), versionId) ? 'bound' : 'unbound';
+}
+
 export async function waitForRotation(client: SecretsManagerClient, options: WaitOptions): Promise<RotationWaitResult> {
-  const { secretArn, versionId, timeoutMs, pollIntervalMs, tagCleared, progress } = options;
+  const { secretArn, versionId, timeoutMs, pollIntervalMs, emergencyTag, progress } = options;
+  const tagCleared = emergencyTag ?? options.tagCleared;
   const started = Date.now();
   let hasValue = false;
   let meta: SecretMeta;
   let failure: string | undefined;
   let current = false;
   let tagGone = tagCleared === undefined;
+  let notHonoured = false;
 
   for (;;) {
     meta = await describeSecret(client, secretArn);
     const stages = meta.versionStages[versionId] ?? [];
     current = stages.includes(AWSCURRENT);
     tagGone = tagCleared === undefined || !Object.hasOwn(meta.tags, tagCleared);
+    // Finished without honouring: the tag does not name this version, so this rotation will never clear it.
+    notHonoured = current && emergencyTag !== undefined && emergencyState(meta.tags, emergencyTag, versionId) === 'unbound';
     if (!current && !hasValue) hasValue = await versionHasValue(client, secretArn, versionId);
-    if (current && tagGone) break;
+    if (current && (tagGone || notHonoured)) break;
     if (!current && !stages.includes(AWSPENDING)) {
       failure = `version ${versionId} lost its AWSPENDING label without becoming AWSCURRENT (another rotation replaced it?)`;
       break;
@@ -106,10 +135,14 @@ export async function waitForRotation(client: SecretsManagerClient, options: Wai
     steps.push(
       tagGone
         ? { step: 'emergencyTag', status: 'done', detail: `tag ${tagCleared} cleared by the rotation` }
-        : { step: 'emergencyTag', status: current ? 'failed' : 'not reached', detail: `tag ${tagCleared} is still set` },
+        : notHonoured
+          ? { step: 'emergencyTag', status: 'skipped', detail: `not honoured: this rotation made its new secret before the emergency was requested; tag ${tagCleared} kept for a fresh rotation` }
+          : { step: 'emergencyTag', status: current ? 'failed' : 'not reached', detail: `tag ${tagCleared} is still set` },
     );
   }
-  return { succeeded: failure === undefined, versionId, steps, meta, failure };
+  const result = { succeeded: failure === undefined, versionId, steps, meta, failure };
+  if (emergencyTag === undefined) return result;
+  return { ...result, emergency: current && tagGone ? 'honoured' : notHonoured ? 'not-honoured' : 'unknown' };
 }
 
 export function renderSteps(steps: readonly StepReport[]): string[] {

@@ -1,45 +1,56 @@
 /**
  * `emergency <secret> --reason TEXT`: revoke leaked credentials now (DESIGN.md §3). Tags the secret
- * `genesys-rotator:emergency=<reason>` and rotates at once; the rotation regenerates the credentials
- * that were current (alternating: also the previous client's) and clears the tag. Then checks that
- * the leaked credentials are refused by Genesys Cloud.
+ * `genesys-rotator:emergency=requested=<time> reason=<reason>` and makes sure a rotation that honours
+ * it runs to its end: a rotation honours an emergency only if its new secret was made after the
+ * request (lambdas/core/rotation/emergency-tag.ts), so a rotation already in flight is waited for and
+ * followed by a fresh one. Then checks that every credential stored when the emergency was requested
+ * (AWSCURRENT, AWSPREVIOUS and an in-flight AWSPENDING) is refused by Genesys Cloud. Exits 0 only then.
  */
-import { AWSCURRENT, AWSPREVIOUS } from '../../lambdas/core/aws/secrets-store';
-import { GenesysAuthError } from '../../lambdas/core/errors';
+import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from '../../lambdas/core/aws/secrets-store';
+import { GenesysAuthError, RotationError, SecretsManagerError } from '../../lambdas/core/errors';
 import { describeError } from '../../lambdas/core/redaction';
 import { TAGS } from '../../lambdas/core/rotation/engine';
 import type { SecretDocument } from '../../lambdas/core/secret-document';
+import { formatDuration } from '../../lambdas/core/status/classify';
 import { DEFAULT_USAGE_DAYS } from '../../lambdas/core/status/usage-check';
 import { numberOption, stringOption, usageError, type CommandSpec, type ParsedCommand } from '../args';
-import { readDocument, tagSecret, untagSecret, type SecretMeta } from '../aws/managed-secrets';
+import { describeSecret, pendingVersionId, readDocument, resolveManagedSecret, startRotation, tagSecret, untagSecret, type SecretMeta } from '../aws/managed-secrets';
 import type { CliContext } from '../context';
-import { sanitiseReason } from '../emergency-reason';
+import { emergencyTagValue, MAX_REASON_LENGTH, reasonOf, sanitiseReason } from '../emergency-reason';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { GenesysAccess } from '../genesys-access';
 import { readLine, type CliIo, type Output } from '../io';
 import type { Progress } from '../progress';
-import { renderSteps } from '../wait-rotation';
-import { DEFAULT_TIMEOUT_SECONDS, prepareRotation, rotateAndWait, usageBefore, usageLine, WAIT_OPTIONS } from './rotate';
+import { renderSteps, waitForRotation, type RotationWaitResult } from '../wait-rotation';
+import { DEFAULT_TIMEOUT_SECONDS, usageBefore, usageLine, WAIT_OPTIONS } from './rotate';
 
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 86_400;
+/**
+ * Rotations one run waits for at most: the one in flight, a fresh one, and one more in case the fresh
+ * one did not honour the request either (the tag was re-written meanwhile, or it was recovered).
+ */
+const MAX_ROTATIONS = 3;
 
 export const emergencyCommand: CommandSpec = {
   name: 'emergency',
   summary: 'Revoke leaked credentials: tag and rotate at once, wait, report what was revoked',
   usage: 'emergency <secret> --reason TEXT [--yes] [--timeout SECONDS]',
   description: [
-    'For a secret that leaked. Tags it genesys-rotator:emergency=<reason> and rotates it now. The rotation',
-    'regenerates the credentials that were current (for an alternating pair: the previous client too, so',
-    'no leaked secret survives), then clears the tag. Before that it shows which client is revoked and,',
-    'for an alternating pair, whether it is in use (consumers still holding it fail until they re-read the',
-    'secret). Asks for confirmation unless --yes. Afterwards it checks that Genesys Cloud refuses the',
-    'leaked credentials. Access tokens issued before the rotation may stay valid until they expire (up to',
-    "the client's token lifetime, default 24 h). --reason is required (stored as a tag: letters, digits,",
-    'spaces and _ . : / = + - @; other characters become spaces; 256 characters at most).',
-    'Exits 1 if the rotation fails, the tag is not cleared or the leaked credentials still work.',
+    'For a secret that leaked. Tags it genesys-rotator:emergency="requested=<now> reason=<reason>" and rotates',
+    'it now. The rotation regenerates the credentials that were current (for an alternating pair: the previous',
+    'client too, so no leaked secret survives), then clears the tag. A rotation already in flight made its new',
+    'secret before the request, so it cannot honour it: the command waits for it, then rotates again. Before',
+    'that it shows which client is revoked and, for an alternating pair, whether it is in use (consumers still',
+    'holding it fail until they re-read the secret). Asks for confirmation unless --yes. Afterwards it checks',
+    'that Genesys Cloud refuses every credential stored when the emergency was requested. Access tokens issued',
+    "before the rotation may stay valid until they expire (up to the client's token lifetime, default 24 h).",
+    `--reason is required (stored in the tag: letters, digits, spaces and _ . : / = + - @; other characters become`,
+    `spaces; ${MAX_REASON_LENGTH} characters at most). --timeout bounds the whole wait, all rotations included.`,
+    'Exits 0 only when a rotation honoured the emergency (tag cleared) and the old credentials are refused;',
+    'otherwise exits 1, says what is known, and leaves the tag set: the next rotation honours it.',
   ].join('\n'),
   options: {
-    reason: { type: 'string', value: 'TEXT', description: 'Why (required); kept as the emergency tag value until the rotation clears it' },
+    reason: { type: 'string', value: 'TEXT', description: 'Why (required); kept in the emergency tag until a rotation honours it' },
     yes: { type: 'boolean', short: 'y', description: 'Do not ask for confirmation' },
     ...WAIT_OPTIONS,
   },
@@ -48,19 +59,75 @@ export const emergencyCommand: CommandSpec = {
 };
 
 interface LeakCheck {
+  /** Where the credentials were stored when the emergency was requested. */
+  readonly stage: string;
+  readonly clientId: string;
   /** true: Genesys Cloud refuses the leaked credentials; false: they still work; null: could not tell. */
   readonly refused: boolean | null;
   readonly detail: string;
 }
 
-async function checkLeakedRefused(ctx: CliContext, leaked: SecretDocument): Promise<LeakCheck> {
+interface StoredCredentials {
+  readonly stage: string;
+  readonly doc: SecretDocument;
+}
+
+/** One rotation the command waited for. */
+interface RotationRound {
+  /** `in-flight`: running (or stuck) when the command called RotateSecret; `started`: this command started it. */
+  readonly origin: 'in-flight' | 'started';
+  readonly result: RotationWaitResult;
+}
+
+interface EmergencyRun {
+  readonly rounds: readonly RotationRound[];
+  /** The version whose rotation honoured the emergency (cleared the tag). */
+  readonly honouredBy: string | undefined;
+  /** Why the emergency is not done, in words. */
+  readonly failure: string | undefined;
+  /** DescribeSecret at the end. */
+  readonly meta: SecretMeta;
+}
+
+async function checkLeakedRefused(ctx: CliContext, leaked: StoredCredentials): Promise<LeakCheck> {
+  const { stage, doc } = leaked;
+  const base = { stage, clientId: doc.clientId };
   try {
-    await ctx.genesys(leaked.environment).getToken({ clientId: leaked.clientId, clientSecret: leaked.clientSecret });
-    return { refused: false, detail: `Genesys Cloud STILL ISSUES TOKENS for the leaked credentials of client ${leaked.clientId}` };
+    await ctx.genesys(doc.environment).getToken({ clientId: doc.clientId, clientSecret: doc.clientSecret });
+    return { ...base, refused: false, detail: `Genesys Cloud STILL ISSUES TOKENS for the leaked credentials of client ${doc.clientId} (${stage} when the emergency was requested)` };
   } catch (error) {
-    if (error instanceof GenesysAuthError) return { refused: true, detail: `Genesys Cloud refuses the leaked credentials of client ${leaked.clientId} (${error.code ?? 'refused'})` };
-    return { refused: null, detail: `could not check the leaked credentials: ${String(describeError(error).errorMessage)}` };
+    if (error instanceof GenesysAuthError) {
+      return { ...base, refused: true, detail: `Genesys Cloud refuses the leaked credentials of client ${doc.clientId} (${stage} when the emergency was requested: ${error.code ?? 'refused'})` };
+    }
+    return { ...base, refused: null, detail: `could not check the leaked ${stage} credentials of client ${doc.clientId}: ${String(describeError(error).errorMessage)}` };
   }
+}
+
+/**
+ * Every credential stored when the emergency was requested: read right after the tag was written,
+ * so an in-flight AWSPENDING value is included. Unreadable or duplicate ones are skipped.
+ */
+async function storedCredentials(ctx: CliContext, secretArn: string): Promise<StoredCredentials[]> {
+  const found: StoredCredentials[] = [];
+  for (const stage of [AWSCURRENT, AWSPENDING, AWSPREVIOUS]) {
+    let doc: SecretDocument | undefined;
+    try {
+      doc = await readDocument(ctx.secretsManager, secretArn, { stage });
+    } catch {
+      continue; // an old or foreign value the rotator cannot read: nothing to check
+    }
+    if (doc !== undefined && doc.clientSecret !== '' && !found.some((f) => f.doc.clientId === doc.clientId && f.doc.clientSecret === doc.clientSecret)) {
+      found.push({ stage, doc });
+    }
+  }
+  return found;
+}
+
+/** All leaked credentials refused: true; any still works: false; otherwise (some unknown, or none to check) null. */
+function allRefused(checks: readonly LeakCheck[]): boolean | null {
+  if (checks.some((c) => c.refused === false)) return false;
+  if (checks.length === 0 || checks.some((c) => c.refused === null)) return null;
+  return true;
 }
 
 async function tokenLifetimeSeconds(ctx: CliContext, meta: SecretMeta, doc: SecretDocument): Promise<number | undefined> {
@@ -80,6 +147,86 @@ async function confirm(io: CliIo, question: string): Promise<boolean> {
   return answer !== undefined && /^\s*y(es)?\s*$/i.test(answer);
 }
 
+/** RotateSecret refused because a rotation is still in progress ("A previous rotation isn't complete. That rotation will be reattempted."). */
+function isRotationInProgress(error: unknown): boolean {
+  return error instanceof SecretsManagerError && error.awsErrorName === 'InvalidRequestException' && error.cause instanceof Error && /previous rotation/i.test(error.cause.message);
+}
+
+/**
+ * Start a rotation, or find the one in flight: RotateSecret refuses while a rotation is in progress
+ * and reattempts it (API reference), so that one is waited for. `undefined`: it ended meanwhile.
+ */
+async function startOrFindRotation(ctx: CliContext, secretArn: string): Promise<{ versionId: string; origin: RotationRound['origin'] } | undefined> {
+  try {
+    return { versionId: await startRotation(ctx.secretsManager, secretArn), origin: 'started' };
+  } catch (error) {
+    if (!isRotationInProgress(error)) throw error;
+    const pending = pendingVersionId(await describeSecret(ctx.secretsManager, secretArn));
+    return pending === undefined ? undefined : { versionId: pending, origin: 'in-flight' };
+  }
+}
+
+/**
+ * Rotate until a rotation honours the emergency (it cleared the tag), within the timeout. A rotation
+ * that finishes without honouring it (it was in flight, or the tag was re-written after its
+ * createSecret) or is abandoned (a recovered rotation) is followed by a fresh one; a rotation still
+ * pending at the timeout ends the run. The tag is removed only if RotateSecret refuses the very first
+ * start outright (nothing will ever clear it then, and a later scheduled rotation must not revoke by surprise).
+ */
+async function honourEmergency(ctx: CliContext, parsed: ParsedCommand, meta: SecretMeta, progress: Progress): Promise<EmergencyRun> {
+  const timeoutMs = numberOption(parsed.values, 'timeout', DEFAULT_TIMEOUT_SECONDS, { min: 0 }) * 1000;
+  const deadline = Date.now() + timeoutMs;
+  const rounds: RotationRound[] = [];
+  for (let attempt = 0; attempt < MAX_ROTATIONS && (attempt === 0 || Date.now() < deadline); attempt++) {
+    let started;
+    try {
+      started = await startOrFindRotation(ctx, meta.arn);
+    } catch (error) {
+      if (rounds.length === 0) await untagSecret(ctx.secretsManager, meta.arn, TAGS.emergency);
+      throw error;
+    }
+    if (started === undefined) continue; // the rotation in flight ended between the two calls: start again
+    const result = await waitForRotation(ctx.secretsManager, {
+      secretArn: meta.arn,
+      versionId: started.versionId,
+      timeoutMs: Math.max(0, deadline - Date.now()),
+      pollIntervalMs: ctx.pollIntervalMs,
+      emergencyTag: TAGS.emergency,
+      progress,
+    });
+    rounds.push({ origin: started.origin, result });
+    if (result.emergency === 'honoured') return { rounds, honouredBy: started.versionId, failure: undefined, meta: result.meta };
+    const stillPending = !result.succeeded && (result.meta.versionStages[started.versionId] ?? []).includes(AWSPENDING);
+    if (stillPending) break; // timed out: the rotation goes on, the tag stays, nothing more to try now
+  }
+  const last = rounds.at(-1);
+  const finalMeta = last?.result.meta ?? (await describeSecret(ctx.secretsManager, meta.arn));
+  const failure =
+    last === undefined
+      ? 'no rotation could be started'
+      : last.result.failure !== undefined
+        ? `the last rotation (version ${last.result.versionId}) did not finish: ${last.result.failure}`
+        : `${rounds.length} rotation${rounds.length === 1 ? '' : 's'} finished within ${formatDuration(timeoutMs)} but none honoured the emergency (the tag was re-written after their createSecret, or could not be bound: see the rotate function logs)`;
+  return { rounds, honouredBy: undefined, failure, meta: finalMeta };
+}
+
+function roundTitle(round: RotationRound, index: number): string {
+  const origin = round.origin === 'in-flight' ? 'in flight when the emergency was requested' : 'started by this command';
+  return `Rotation ${index + 1} (version ${round.result.versionId}, ${origin}):`;
+}
+
+function roundOutcome(round: RotationRound): string {
+  switch (round.result.emergency) {
+    case 'honoured':
+      return '  Emergency: honoured by this rotation.';
+    case 'not-honoured':
+      return '  Emergency: not honoured (its new secret was made before the request); rotating again.';
+    case 'unknown':
+    case undefined:
+      return `  Emergency: not honoured: ${round.result.failure ?? 'the rotation did not finish'}.`;
+  }
+}
+
 export async function runEmergency(ctx: CliContext, parsed: ParsedCommand, out: Output, progress: Progress, io: CliIo): Promise<ExitCode> {
   // Every input is checked before anything is read or changed.
   const reason = sanitiseReason(stringOption(parsed.values, 'reason'));
@@ -88,7 +235,10 @@ export async function runEmergency(ctx: CliContext, parsed: ParsedCommand, out: 
   }
   numberOption(parsed.values, 'timeout', DEFAULT_TIMEOUT_SECONDS, { min: 0 });
   numberOption(parsed.values, 'usage-days', DEFAULT_USAGE_DAYS, { integer: true, min: 1 });
-  const { meta, doc } = await prepareRotation(ctx, parsed.positionals[0] ?? '');
+  const meta = await resolveManagedSecret(ctx.secretsManager, parsed.positionals[0] ?? '');
+  const doc = await readDocument(ctx.secretsManager, meta.arn, { stage: AWSCURRENT });
+  if (doc === undefined) throw new RotationError(`Secret ${meta.name} has no AWSCURRENT value. Nothing changed.`);
+  const inFlight = pendingVersionId(meta);
 
   const revoked = doc.clientId;
   const plan =
@@ -104,6 +254,9 @@ export async function runEmergency(ctx: CliContext, parsed: ParsedCommand, out: 
   if (usage !== null && usage.error === undefined && usage.verdict !== 'idle') {
     out.line('Consumers still using these credentials fail until they read the secret again.');
   }
+  if (inFlight !== undefined) {
+    out.line(`A rotation is in flight (version ${inFlight}): its new secret predates this request, so it cannot honour it; this command waits for it, then rotates again.`);
+  }
 
   if (parsed.values.yes !== true && !(await confirm(io, `Revoke the credentials of client ${revoked} in ${meta.name} now?`))) {
     out.warn('Aborted: nothing changed.');
@@ -111,37 +264,53 @@ export async function runEmergency(ctx: CliContext, parsed: ParsedCommand, out: 
     return EXIT.checkFailed;
   }
 
-  await tagSecret(ctx.secretsManager, meta.arn, TAGS.emergency, reason);
-  // Only when RotateSecret itself is refused is the tag removed: no rotation will clear it, and a later
-  // scheduled one must not revoke by surprise. Once the rotation started, the tag must stay whatever
-  // happens to this process while it waits, or the rotation would finish without revoking.
-  const result = await rotateAndWait(ctx, parsed, meta, progress, TAGS.emergency, async () => {
-    await untagSecret(ctx.secretsManager, meta.arn, TAGS.emergency);
-  });
+  const requestedAt = ctx.now();
+  const tagValue = emergencyTagValue(reason, requestedAt);
+  await tagSecret(ctx.secretsManager, meta.arn, TAGS.emergency, tagValue);
+  // Read after the tag is written: every value that exists at the request, an in-flight pending one included.
+  const leaked = await storedCredentials(ctx, meta.arn);
+  const run = await honourEmergency(ctx, parsed, meta, progress);
 
-  const previous = result.succeeded ? await readDocument(ctx.secretsManager, meta.arn, { stage: AWSPREVIOUS }) : undefined;
-  const current = result.succeeded ? await readDocument(ctx.secretsManager, meta.arn, { stage: AWSCURRENT }) : undefined;
-  // The rotation revoked what AWSPREVIOUS now names (alternating); single regenerated the one client.
-  const revokedClientId = result.succeeded ? (doc.strategy === 'alternating' ? (previous?.clientId ?? null) : doc.clientId) : null;
-  const leak = result.succeeded ? await checkLeakedRefused(ctx, doc) : { refused: null, detail: 'not checked: the rotation did not finish' };
+  const honoured = run.honouredBy !== undefined;
+  const current = honoured ? await readDocument(ctx.secretsManager, meta.arn, { stage: AWSCURRENT }) : undefined;
+  const checks = honoured ? await Promise.all(leaked.map(async (l) => await checkLeakedRefused(ctx, l))) : [];
+  const leakRefused = honoured ? allRefused(checks) : null;
   const tokensValidUntil = new Date(ctx.now().getTime() + lifetime * 1000).toISOString();
-  const tagCleared = !Object.hasOwn(result.meta.tags, TAGS.emergency);
-  const ok = result.succeeded && tagCleared && leak.refused !== false;
+  const tagCleared = !Object.hasOwn(run.meta.tags, TAGS.emergency);
+  const ok = honoured && tagCleared && leakRefused !== false;
   const exitCode = ok ? EXIT.ok : EXIT.checkFailed;
+  // Every client whose stored credentials the emergency killed, the leaked current one first.
+  const revokedClients = [...new Set([revoked, ...leaked.map((l) => l.doc.clientId)])];
+  const last = run.rounds.at(-1)?.result;
+  const final = run.rounds.find((r) => r.result.versionId === run.honouredBy)?.result ?? last;
 
   if (out.json) {
     out.document({
       secret: { name: meta.name, arn: meta.arn },
       strategy: doc.strategy,
-      reason,
-      versionId: result.versionId,
-      succeeded: result.succeeded,
-      failure: result.failure ?? null,
-      steps: result.steps,
-      revokedClientId,
+      reason: reasonOf(tagValue),
+      requestedAt: requestedAt.toISOString(),
+      inFlightVersionId: inFlight ?? null,
+      honoured,
+      honouredByVersionId: run.honouredBy ?? null,
+      versionId: final?.versionId ?? null,
+      succeeded: final?.succeeded ?? false,
+      failure: run.failure ?? null,
+      steps: final?.steps ?? [],
+      rotations: run.rounds.map((r) => ({
+        versionId: r.result.versionId,
+        origin: r.origin,
+        succeeded: r.result.succeeded,
+        emergency: r.result.emergency ?? 'unknown',
+        failure: r.result.failure ?? null,
+        steps: r.result.steps,
+      })),
+      revokedClientId: honoured ? revoked : null,
+      revokedClientIds: honoured ? revokedClients : [],
       currentClientId: current?.clientId ?? null,
       emergencyTagCleared: tagCleared,
-      leakedCredentialsRefused: leak.refused,
+      leakedCredentialsRefused: leakRefused,
+      leakChecks: checks,
       usageOfRevokedClient: usage,
       tokenLifetimeSeconds: lifetime,
       tokensMayStayValidUntil: tokensValidUntil,
@@ -149,14 +318,20 @@ export async function runEmergency(ctx: CliContext, parsed: ParsedCommand, out: 
     });
     return exitCode;
   }
-  out.line('Steps:');
-  for (const line of renderSteps(result.steps)) out.line(line);
-  if (!result.succeeded) {
-    out.line(`FAILED: ${result.failure ?? 'unknown'}. The leaked credentials may still work: see the runbook.`);
+  run.rounds.forEach((round, index) => {
+    out.line(roundTitle(round, index));
+    for (const line of renderSteps(round.result.steps)) out.line(line);
+    out.line(roundOutcome(round));
+  });
+  if (!honoured) {
+    out.line(`FAILED: the emergency is not done: ${run.failure ?? 'unknown'}. The leaked credentials may still work: see the runbook.`);
+    out.line(`Emergency tag: ${tagCleared ? 'cleared' : 'still set (the next rotation honours it)'}.`);
     return exitCode;
   }
-  out.line(`Revoked: client ${revokedClientId ?? '?'}; consumers now use client ${current?.clientId ?? '?'} (version ${result.versionId}).`);
-  out.line(`Check: ${leak.detail}.`);
+  out.line(
+    `Revoked: client${revokedClients.length === 1 ? '' : 's'} ${revokedClients.join(', ')}; consumers now use client ${current?.clientId ?? '?'} with a new secret (version ${run.honouredBy}).`,
+  );
+  for (const check of checks) out.line(`Check: ${check.detail}.`);
   out.line(`Emergency tag: ${tagCleared ? 'cleared' : 'STILL SET'}.`);
   out.line(`Access tokens issued before the rotation may stay valid until ${tokensValidUntil} (token lifetime ${lifetime} s).`);
   return exitCode;

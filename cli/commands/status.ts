@@ -1,4 +1,4 @@
-/** `status`: every managed secret, its age against the policy and any stuck rotation; exit 1 if any fails. */
+/** `status`: every managed secret, its age against the policy, any stuck rotation and broken credentials; exit 1 if any fails. */
 import { DEFAULT_DUE_SOON_DAYS, DEFAULT_STUCK_AFTER_MS } from '../../lambdas/core/status/classify';
 import { DEFAULT_USAGE_DAYS } from '../../lambdas/core/status/usage-check';
 import { numberOption, type CommandSpec, type ParsedCommand } from '../args';
@@ -23,6 +23,7 @@ export const STATUS_OPTIONS = {
     description: `Look this far back for use of an alternating pair's previous client (default ${DEFAULT_USAGE_DAYS})`,
   },
   'skip-usage': { type: 'boolean', description: 'Do not ask Genesys Cloud whether previous clients are still in use' },
+  'skip-credentials': { type: 'boolean', description: 'Do not ask Genesys Cloud whether the stored credentials are accepted (one token request each)' },
 } as const;
 
 export const statusCommand: CommandSpec = {
@@ -32,14 +33,17 @@ export const statusCommand: CommandSpec = {
   description: [
     'Lists every managed secret (tag genesys-rotator:managed=true): strategy, current client, last and next',
     'rotation, age against the policy (tag genesys-rotator:max-rotation-days): ok, due soon, overdue; and a',
-    'rotation that is stuck or failed (an AWSPENDING version that never became AWSCURRENT). A secret never',
-    'rotated counts its age from its creation date. For alternating pairs it asks Genesys Cloud whether the',
-    'previous client (the standby, revoked by the next rotation) was used since the last rotation.',
-    'Exits 1 if any secret is overdue, has a stuck rotation or an unusable document, so it can gate a pipeline.',
+    'rotation that is stuck or failed (an AWSPENDING version that never became AWSCURRENT, or whose credentials',
+    'are still refused 15 minutes on). A secret never rotated counts its age from its creation date. It asks',
+    'Genesys Cloud for a token with the AWSCURRENT credentials (and a pending version\'s) and drops it: a secret',
+    'none of whose stored credentials are accepted is BROKEN (the client has no working secret). For alternating',
+    'pairs it asks whether the previous client (the standby, revoked by the next rotation) was used since the',
+    'last rotation. Read-only. Exits 1 if any secret is overdue, broken, has a stuck rotation or an unusable',
+    'document, so it can gate a pipeline.',
   ].join('\n'),
   options: STATUS_OPTIONS,
   positionals: { min: 0, max: 0 },
-  examples: ['genesys-rotator status', 'genesys-rotator status --json --skip-usage', 'genesys-rotator status --due-soon-days 14'],
+  examples: ['genesys-rotator status', 'genesys-rotator status --json --skip-usage', 'genesys-rotator status --due-soon-days 14 --skip-credentials'],
 };
 
 export function gatherOptions(parsed: ParsedCommand): GatherOptions {
@@ -48,6 +52,7 @@ export function gatherOptions(parsed: ParsedCommand): GatherOptions {
     dueSoonDays: numberOption(values, 'due-soon-days', DEFAULT_DUE_SOON_DAYS),
     stuckAfterMs: numberOption(values, 'stuck-after', DEFAULT_STUCK_AFTER_MS / 60_000) * 60_000,
     usage: values['skip-usage'] === true ? undefined : { days: numberOption(values, 'usage-days', DEFAULT_USAGE_DAYS, { integer: true, min: 1 }) },
+    credentials: values['skip-credentials'] !== true,
   };
 }
 
@@ -67,6 +72,7 @@ function ageCell(status: SecretStatus): string {
 
 function stateCell(status: SecretStatus): string {
   if (status.documentError !== null) return 'FAILED';
+  if (status.credentials.state === 'broken') return 'BROKEN';
   switch (status.age.state) {
     case 'ok':
       return 'ok';
@@ -108,6 +114,7 @@ export function summaryLine(summary: StatusSummary): string {
   const parts = [`${summary.ok} ok`, `${summary.dueSoon} due soon`, `${summary.overdue} overdue`, `${summary.stuck} stuck`];
   if (summary.noPolicy > 0) parts.push(`${summary.noPolicy} without policy`);
   if (summary.inProgress > 0) parts.push(`${summary.inProgress} rotating`);
+  if (summary.broken > 0) parts.push(`${summary.broken} BROKEN`);
   return `${summary.total} managed secret${summary.total === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
@@ -138,6 +145,7 @@ export function statusNotes(statuses: readonly SecretStatus[]): string[] {
     if (s.age.state === 'no-policy') notes.push(`${s.name}: no valid genesys-rotator:max-rotation-days tag; age not judged`);
     if (s.rotation.reason !== null) notes.push(`${s.name}: ${s.rotation.reason}`);
     if (s.documentError !== null) notes.push(`${s.name}: current document unusable: ${s.documentError}`);
+    if (s.credentials.reason !== null) notes.push(`${s.name}: credentials ${s.credentials.state}: ${s.credentials.reason}`);
     const usage = s.previousClientUsage;
     if (usage !== null && usage.error !== undefined) notes.push(`${s.name}: usage of previous client ${s.alternateClientId ?? '?'} unknown: ${usage.error}`);
     else if (usage?.verdict === 'in-use') {
@@ -159,6 +167,7 @@ export async function runStatus(ctx: CliContext, parsed: ParsedCommand, out: Out
         dueSoonDays: options.dueSoonDays,
         stuckAfterMinutes: (options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS) / 60_000,
         usageDays: options.usage?.days ?? null,
+        credentialsChecked: options.credentials !== false,
       },
       summary,
       secrets: statuses,

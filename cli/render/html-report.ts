@@ -35,6 +35,7 @@ code { font-size: 0.85rem; }
 `;
 
 function stateLabel(status: SecretStatus): { css: string; label: string } {
+  if (status.credentials.state === 'broken') return { css: 'failed', label: 'FAILED (no stored credentials work)' };
   if (status.rotation.state === 'stuck' || status.documentError !== null) return { css: 'failed', label: status.rotation.state === 'stuck' ? 'FAILED (stuck rotation)' : 'FAILED (unusable document)' };
   switch (status.age.state) {
     case 'overdue':
@@ -151,7 +152,7 @@ export function renderHtmlReport(input: ReportInput): string {
 <body>
 <h1>Genesys OAuth secret rotation report</h1>
 <p>Generated ${escapeHtml(generatedAt.toISOString())}. ${summary.total} managed secrets: ${summary.ok} ok, ${summary.dueSoon} due soon,
-<span class="${summary.overdue > 0 ? 'bad' : ''}">${summary.overdue} overdue</span>, <span class="${summary.stuck > 0 ? 'bad' : ''}">${summary.stuck} with a stuck or failed rotation</span>.
+<span class="${summary.overdue > 0 ? 'bad' : ''}">${summary.overdue} overdue</span>, <span class="${summary.stuck > 0 ? 'bad' : ''}">${summary.stuck} with a stuck or failed rotation</span>${summary.broken > 0 ? `, <span class="bad">${summary.broken} without working stored credentials</span>` : ''}.
 Due soon = within ${settings.dueSoonDays} days of the policy; a rotation is stuck when its AWSPENDING version is older than ${settings.stuckAfterMinutes} minutes or never got a value.
 A secret never rotated counts its age from its creation. No secret value appears in this report.</p>
 <table id="status">

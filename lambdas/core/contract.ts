@@ -5,7 +5,13 @@
 
 /** Tags on a managed secret. */
 export const TAGS = {
-  /** Set by an admin (CLI `emergency`) to make the next rotation revoke the credentials it replaces; value: the reason. */
+  /**
+   * Set by an admin (CLI `emergency`, or by hand) to make a rotation revoke the credentials it
+   * replaces. Value: `requested=<ISO-8601 UTC> [version=<id>] [reason=<text>]`, or any plain text when
+   * set by hand (rotation/emergency-tag.ts). Only a rotation whose createSecret saw the tag honours it:
+   * createSecret writes its version id into the value (the rotate role needs TagResource on this key),
+   * and that rotation's finishSecret clears the tag (UntagResource on this key).
+   */
   emergency: 'genesys-rotator:emergency',
   /** Optional read-only API path testSecret calls with the new credentials, e.g. `/api/v2/organizations/me`. */
   verifyPath: 'genesys-rotator:verify-path',

@@ -180,3 +180,23 @@ export class UnsafeRotationError extends RotationError {}
 
 /** Two createSecret calls for one version ran at once: only one regenerated secret could be stored. */
 export class ConcurrentRotationError extends RotationError {}
+
+/**
+ * testSecret found the pending version's credentials dead (two regenerates raced, or Genesys applied
+ * a lost regenerate late) and recovered the client: it regenerated the secret again, stored it as a
+ * new version now AWSCURRENT, and abandoned this rotation's version. Thrown so that Secrets Manager
+ * records the rotation as failed and the alarm fires; the client works again and the next rotation
+ * starts clean (README "Troubleshooting").
+ */
+export class RotationRecoveredError extends RotationError {
+  /** The version this rotation made, whose credentials were dead; AWSPENDING was removed from it. */
+  readonly abandonedVersionId: string;
+  /** The new version holding the working credentials (AWSCURRENT). */
+  readonly recoveredVersionId: string;
+
+  constructor(message: string, versions: { readonly abandonedVersionId: string; readonly recoveredVersionId: string }, options?: ErrorOptions) {
+    super(message, options);
+    this.abandonedVersionId = versions.abandonedVersionId;
+    this.recoveredVersionId = versions.recoveredVersionId;
+  }
+}

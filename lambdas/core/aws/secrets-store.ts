@@ -36,6 +36,8 @@ export interface SecretValue {
   readonly versionId: string;
   readonly secretString: string | undefined;
   readonly stages: readonly string[];
+  /** When the version was created, as GetSecretValue reports it (`CreatedDate`); absent if it does not. */
+  readonly createdDate?: Date | undefined;
 }
 
 function wrap(operation: string, secretId: string, error: unknown): SecretsManagerError {
@@ -77,7 +79,7 @@ export class SecretsStore {
       const out = await this.client.send(
         new GetSecretValueCommand({ SecretId: secretId, VersionId: selector.versionId, VersionStage: selector.stage }),
       );
-      return { versionId: out.VersionId ?? '', secretString: out.SecretString, stages: out.VersionStages ?? [] };
+      return { versionId: out.VersionId ?? '', secretString: out.SecretString, stages: out.VersionStages ?? [], createdDate: out.CreatedDate };
     } catch (error) {
       if (error instanceof ResourceNotFoundException) return undefined;
       throw wrap('GetSecretValue', secretId, error);
@@ -96,10 +98,16 @@ export class SecretsStore {
 
   /** Store a value under `token`, staged AWSPENDING (createSecret). */
   async putPending(secretId: string, token: string, secretString: string): Promise<void> {
+    await this.putVersion(secretId, token, secretString, [AWSPENDING]);
+  }
+
+  /**
+   * Store a value as a new version `token` with `stages`. Staging AWSCURRENT moves it from the version
+   * that had it, and AWSPREVIOUS to that version (PutSecretValue API reference).
+   */
+  async putVersion(secretId: string, token: string, secretString: string, stages: readonly string[]): Promise<void> {
     try {
-      await this.client.send(
-        new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: token, SecretString: secretString, VersionStages: [AWSPENDING] }),
-      );
+      await this.client.send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: token, SecretString: secretString, VersionStages: [...stages] }));
     } catch (error) {
       throw wrap('PutSecretValue', secretId, error);
     }

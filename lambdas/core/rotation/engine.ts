@@ -4,8 +4,25 @@
  * Every step may be called again after a crash or a timeout, so each one first looks at what is
  * already done: createSecret skips a pending version that has a value, finishSecret on a version
  * that is already AWSCURRENT only repeats the tail (remove AWSPENDING, revoke, publish, untag).
+ *
+ * Two rules come from races the steps cannot prevent:
+ * - an emergency is honoured only by a rotation whose createSecret saw it before regenerating
+ *   (emergency-tag.ts): a secret made before the request must not be reported as the cure;
+ * - a pending version whose secret is dead (two regenerates raced, or Genesys applied a lost one
+ *   late) can never be fixed in place, since a version's value never changes: testSecret recovers
+ *   the client in a new version and abandons this rotation (RotationRecoveredError).
  */
-import { ConcurrentRotationError, GenesysAuthError, isCredentialRefusal, RotationGuardError, SecretDocumentError, SecretsManagerError, VerificationError } from '../errors';
+import { randomUUID } from 'node:crypto';
+import {
+  ConcurrentRotationError,
+  GenesysAuthError,
+  isCredentialRefusal,
+  RotationGuardError,
+  RotationRecoveredError,
+  SecretDocumentError,
+  SecretsManagerError,
+  VerificationError,
+} from '../errors';
 import type { RotatedEventPublisher } from '../aws/event-publisher';
 import { assertDocumentMatchesBinding, bindingFor, readBoundAdmin, type Bindings, type SecretBinding } from '../bindings';
 import { TAGS } from '../contract';
@@ -16,7 +33,8 @@ import { describeDocument, describeError } from '../redaction';
 import type { GenesysEnvironment } from '../regions';
 import { parseSecretDocument, serializeSecretDocument, type SecretDocument } from '../secret-document';
 import type { AdminTokenCache } from './admin-tokens';
-import { assertSafeRegenerate, planCreate, planRevocation } from './plan';
+import { bindEmergency, canBindVersion, isBoundTo, parseEmergencyTag } from './emergency-tag';
+import { assertSafeRegenerate, isRecoveryOf, isStale, planCreate, planRecovery, planRevocation, type RecoveryPlan } from './plan';
 
 export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 export type RotationStep = (typeof ROTATION_STEPS)[number];
@@ -77,7 +95,30 @@ interface BoundSecret {
 interface VersionedDocument {
   readonly doc: SecretDocument;
   readonly versionId: string;
+  /** The version's CreatedDate, when Secrets Manager reports it. */
+  readonly createdDate?: Date | undefined;
 }
+
+/** What testSecret's checks of one set of credentials share. */
+interface CredentialCheck {
+  readonly secret: BoundSecret;
+  readonly genesys: GenesysApi;
+  /** The admin's organization: every client this secret names must belong to it. */
+  readonly expectedOrganizationId: string;
+  readonly deadlineMs: number | undefined;
+}
+
+/** The outcome of asking for a token while a fresh secret may still be propagating. */
+type TokenWait =
+  | { readonly accepted: true; readonly token: AccessToken; readonly attempts: number }
+  | {
+      readonly accepted: false;
+      readonly attempts: number;
+      readonly waitedMs: number;
+      /** The invocation's deadline ended the wait before the propagation policy did. */
+      readonly cutShort: boolean;
+      readonly error: GenesysAuthError;
+    };
 
 interface AdminPairIds {
   readonly clientId: string;
@@ -172,6 +213,8 @@ export class RotationEngine {
     const plan = planCreate(current);
     const admin = await this.adminAccess(secret, currentVersionId, current);
     assertSafeRegenerate(plan.targetClientId, admin.pair, admin.selfPair);
+    // Before the regenerate: an emergency requested by now is cured by this rotation's new secret.
+    await this.bindEmergency(secret, token);
 
     const genesys = this.deps.genesys(current.environment);
     log.info('createSecret: regenerating client secret', {
@@ -192,7 +235,7 @@ export class RotationEngine {
       if (error instanceof SecretsManagerError && error.awsErrorName === 'ResourceExistsException') {
         throw new ConcurrentRotationError(
           `createSecret: version ${token} of secret ${meta.arn} was stored by a concurrent createSecret while this one regenerated client ${plan.targetClientId}; ` +
-            'if testSecret then keeps failing, remove AWSPENDING from that version and rotate again',
+            'if the stored secret is the dead one, testSecret recovers the client in a new version',
           { cause: error },
         );
       }
@@ -200,6 +243,36 @@ export class RotationEngine {
     }
     log.info('createSecret: stored new secret as AWSPENDING', { secretArn: meta.arn, versionId: token, clientId: plan.targetClientId });
     return { step: 'createSecret', result: 'created', targetClientId: plan.targetClientId };
+  }
+
+  /**
+   * An emergency tag seen here was set before this rotation's regenerate, so this rotation may
+   * honour it: write this version into the tag (emergency-tag.ts) for finishSecret to find. If the
+   * tag cannot be written (e.g. the role lacks secretsmanager:TagResource on that key), the rotation
+   * goes on as a scheduled one, which still replaces the leaked secret, and the request stays set
+   * for the next rotation; the emergency is then not reported done.
+   */
+  private async bindEmergency(secret: BoundSecret, token: string): Promise<void> {
+    const { meta } = secret;
+    const value = meta.tags[TAGS.emergency];
+    if (value === undefined) return;
+    const context = { secretArn: meta.arn, versionId: token };
+    if (!canBindVersion(token)) {
+      this.deps.log.error('createSecret: emergency requested, but this version id cannot be written into a tag; this rotation will not report it done', context);
+      return;
+    }
+    const bound = bindEmergency(value, token, this.now());
+    if (bound === undefined) return; // a retried createSecret: already bound to this version
+    try {
+      await this.deps.store.tag(meta.arn, TAGS.emergency, bound);
+    } catch (error) {
+      this.deps.log.error('createSecret: emergency requested, but it could not be recorded on the tag; this rotation will not report it done', {
+        ...context,
+        ...describeError(error),
+      });
+      return;
+    }
+    this.deps.log.warn('createSecret: emergency requested before this regenerate; this rotation honours it', context);
   }
 
   private async testSecret(secret: BoundSecret, token: string, deadlineMs: number | undefined): Promise<StepOutcome> {
@@ -210,34 +283,181 @@ export class RotationEngine {
       // configuration by running the testSecret step" on a pending version that has no value.
       return await this.testConfiguration(secret, token);
     }
-    const pending = this.checkBound(secret, parseSecretDocument(pendingValue.secretString, `${meta.arn} (${AWSPENDING})`), AWSPENDING);
-    const admin = await this.adminForTest(secret, pending);
-    const genesys = this.deps.genesys(pending.environment);
+    const pending: VersionedDocument = {
+      doc: this.checkBound(secret, parseSecretDocument(pendingValue.secretString, `${meta.arn} (${AWSPENDING})`), AWSPENDING),
+      versionId: token,
+      createdDate: pendingValue.createdDate,
+    };
+    const admin = await this.adminForTest(secret, pending.doc);
+    const genesys = this.deps.genesys(pending.doc.environment);
+    const check: CredentialCheck = { secret, genesys, expectedOrganizationId: await this.withAdminOrg(admin, genesys), deadlineMs };
 
-    const expectedOrganizationId = await this.withAdminOrg(admin, genesys);
-    const { token: pendingToken, attempts } = await this.tokenAfterPropagation(genesys, pending, meta.arn, token, deadlineMs);
-    const info = await genesys.getTokenInfo(pendingToken);
-    if (info.oauthClientId !== pending.clientId) {
-      throw new VerificationError(`testSecret: token of secret ${meta.arn} belongs to client ${info.oauthClientId}, expected ${pending.clientId}`);
-    }
-    if (info.organizationId !== expectedOrganizationId) {
-      throw new VerificationError(
-        `testSecret: client ${pending.clientId} of secret ${meta.arn} belongs to organization ${info.organizationId}, expected the admin's organization ${expectedOrganizationId}`,
-      );
-    }
+    const wait = await this.tokenAfterPropagation(genesys, pending.doc, meta.arn, token, deadlineMs);
+    if (!wait.accepted) return await this.afterPendingRefused(check, pending, wait);
+    const organizationId = await this.assertTokenIdentity(check, wait.token, pending.doc);
     const verifyPath = meta.tags[TAGS.verifyPath];
     if (verifyPath !== undefined && verifyPath !== '') {
-      const status = await genesys.probe(pendingToken, verifyPath);
+      const status = await genesys.probe(wait.token, verifyPath);
       this.deps.log.info('testSecret: verify path answered', { secretArn: meta.arn, versionId: token, verifyPath, status });
     }
-    this.deps.log.info('testSecret: new credentials verified', {
-      secretArn: meta.arn,
-      versionId: token,
-      clientId: pending.clientId,
-      organizationId: info.organizationId,
-      attempts,
+    this.deps.log.info('testSecret: new credentials verified', { secretArn: meta.arn, versionId: token, clientId: pending.doc.clientId, organizationId, attempts: wait.attempts });
+    return { step: 'testSecret', result: 'verified', clientId: pending.doc.clientId, organizationId, attempts: wait.attempts };
+  }
+
+  /** The token belongs to the document's client and to the admin's organization (a token for another client or org is caught). */
+  private async assertTokenIdentity(check: CredentialCheck, token: AccessToken, doc: SecretDocument): Promise<string> {
+    const secretArn = check.secret.meta.arn;
+    const info = await check.genesys.getTokenInfo(token);
+    if (info.oauthClientId !== doc.clientId) {
+      throw new VerificationError(`testSecret: token of secret ${secretArn} belongs to client ${info.oauthClientId}, expected ${doc.clientId}`);
+    }
+    if (info.organizationId !== check.expectedOrganizationId) {
+      throw new VerificationError(
+        `testSecret: client ${doc.clientId} of secret ${secretArn} belongs to organization ${info.organizationId}, expected the admin's organization ${check.expectedOrganizationId}`,
+      );
+    }
+    return info.organizationId;
+  }
+
+  /**
+   * The pending credentials were refused for the whole propagation wait. Either the fresh secret is
+   * slow, or it is dead: another regenerate of the same client came after it (two createSecret
+   * invocations raced, or Genesys applied a regenerate whose answer was lost). A dead pending version
+   * can never pass, and retries skip createSecret because the version has a value, so a `single`
+   * client would stay without a working secret. plan.ts decides when to recover.
+   */
+  private async afterPendingRefused(check: CredentialCheck, pending: VersionedDocument, refused: Extract<TokenWait, { accepted: false }>): Promise<StepOutcome> {
+    // Out of invocation time: not a verdict on the secret; Secrets Manager retries the step.
+    if (refused.cutShort) throw this.refusedError(check, pending.doc, refused);
+    const current = await this.readDocument(check.secret, AWSCURRENT);
+    if (isRecoveryOf(versionFacts(current), versionFacts(pending))) {
+      // An earlier attempt stored a recovered secret (or someone loaded one by hand): finish with it.
+      return await this.finishRecoveredVersion(check, pending, current);
+    }
+    const plan = planRecovery({
+      strategy: pending.doc.strategy,
+      currentAccepted: await this.accepts(check.genesys, current.doc),
+      pendingAgeMs: pending.createdDate === undefined ? undefined : this.now().getTime() - pending.createdDate.getTime(),
     });
-    return { step: 'testSecret', result: 'verified', clientId: pending.clientId, organizationId: info.organizationId, attempts };
+    if (plan.kind === 'none') throw this.refusedError(check, pending.doc, refused);
+    if (plan.extendWait) {
+      // One more propagation period before calling a young pending secret dead: each regenerate restarts propagation.
+      const again = await this.tokenAfterPropagation(check.genesys, pending.doc, check.secret.meta.arn, pending.versionId, check.deadlineMs);
+      if (again.accepted) {
+        const organizationId = await this.assertTokenIdentity(check, again.token, pending.doc);
+        const attempts = refused.attempts + again.attempts;
+        this.deps.log.info('testSecret: new credentials verified after a long propagation', { secretArn: check.secret.meta.arn, versionId: pending.versionId, attempts });
+        return { step: 'testSecret', result: 'verified', clientId: pending.doc.clientId, organizationId, attempts };
+      }
+      if (again.cutShort) throw this.refusedError(check, pending.doc, again);
+    }
+    return await this.recover(check, pending, current, plan);
+  }
+
+  /**
+   * Recover a client whose pending secret is dead: regenerate it again (the admin from the binding,
+   * as createSecret does) and store the new secret as a NEW version staged AWSCURRENT: the pending
+   * version's value can never change. `store-first` stores before verifying because the regenerate
+   * killed the only secret consumers had; `verify-first` (alternating with a working current) verifies
+   * first and otherwise drops the new secret, which is harmless: the standby had no working stored secret.
+   */
+  private async recover(check: CredentialCheck, pending: VersionedDocument, current: VersionedDocument, plan: Extract<RecoveryPlan, { kind: 'recover' }>): Promise<never> {
+    const { meta } = check.secret;
+    const clientId = pending.doc.clientId;
+    const admin = await this.adminAccess(check.secret, current.versionId, current.doc);
+    assertSafeRegenerate(clientId, admin.pair, admin.selfPair);
+    this.deps.log.warn('testSecret: pending credentials are dead; recovering the client in a new version', {
+      secretArn: meta.arn,
+      versionId: pending.versionId,
+      clientId,
+      why: plan.why,
+      order: plan.order,
+    });
+    const regenerated = await this.withAdminToken(admin, check.genesys, (adminToken) => check.genesys.regenerateSecret(adminToken, clientId));
+    const recovered: VersionedDocument = { doc: { ...pending.doc, clientSecret: regenerated.secret }, versionId: randomUUID() };
+    const stored = serializeSecretDocument(recovered.doc);
+
+    if (plan.order === 'store-first') {
+      // From here the pending secret is dead for sure: the new one reaches Secrets Manager before anything else.
+      await this.deps.store.putVersion(meta.arn, recovered.versionId, stored, [AWSCURRENT]);
+      this.deps.log.warn('testSecret: stored the recovered secret as AWSCURRENT', { secretArn: meta.arn, versionId: recovered.versionId, clientId });
+      return await this.finishRecoveredVersion(check, pending, recovered);
+    }
+    const wait = await this.tokenAfterPropagation(check.genesys, recovered.doc, meta.arn, recovered.versionId, check.deadlineMs);
+    if (!wait.accepted) {
+      throw new VerificationError(
+        `testSecret: the pending credentials of client ${clientId} for secret ${meta.arn} are dead and the recovery's fresh secret was refused too (after ${wait.attempts} attempts); ` +
+          'nothing was stored (the standby had no working stored secret) and AWSCURRENT still works; a retry recovers again',
+        { cause: wait.error },
+      );
+    }
+    await this.assertTokenIdentity(check, wait.token, recovered.doc);
+    await this.deps.store.putVersion(meta.arn, recovered.versionId, stored, [AWSCURRENT]);
+    this.deps.log.warn('testSecret: stored the verified recovered secret as AWSCURRENT', { secretArn: meta.arn, versionId: recovered.versionId, clientId });
+    return await this.endRecovery(check, pending, recovered);
+  }
+
+  /**
+   * AWSCURRENT holds a recovered secret that may not be proven yet: prove it, then end the recovery.
+   * While it is refused it is taken for slow (each regenerate restarts propagation, so regenerating
+   * again would not help): the step fails and a retry, which comes back here, waits again. Only a
+   * recovered version refused for longer than any propagation (a second lost regenerate) is recovered again.
+   */
+  private async finishRecoveredVersion(check: CredentialCheck, pending: VersionedDocument, recovered: VersionedDocument): Promise<never> {
+    const wait = await this.tokenAfterPropagation(check.genesys, recovered.doc, check.secret.meta.arn, recovered.versionId, check.deadlineMs);
+    if (wait.accepted) {
+      await this.assertTokenIdentity(check, wait.token, recovered.doc);
+      return await this.endRecovery(check, pending, recovered);
+    }
+    const ageMs = recovered.createdDate === undefined ? undefined : this.now().getTime() - recovered.createdDate.getTime();
+    if (wait.cutShort || !isStale(ageMs)) {
+      throw new VerificationError(
+        `testSecret: the recovered credentials of client ${recovered.doc.clientId} (version ${recovered.versionId}, now AWSCURRENT) of secret ${check.secret.meta.arn} ` +
+          `are not accepted yet (${wait.attempts} attempts); version ${pending.versionId} stays AWSPENDING until a retry proves them`,
+        { cause: wait.error },
+      );
+    }
+    return await this.recover(check, pending, recovered, { kind: 'recover', order: 'store-first', extendWait: false, why: 'the recovered AWSCURRENT credentials are refused too, over an hour after they were stored' });
+  }
+
+  /**
+   * The recovered version works: tell dependents (the rotated event, so Data Actions credentials and
+   * webhooks follow), drop AWSPENDING from the dead version so the next rotation starts clean, and
+   * fail this rotation honestly: it did not finish its own version (the alarm fires).
+   */
+  private async endRecovery(check: CredentialCheck, pending: VersionedDocument, recovered: VersionedDocument): Promise<never> {
+    const { meta } = check.secret;
+    await this.publishRotated(check.secret, recovered.versionId, recovered.doc, false);
+    await this.deps.store.updateStage(meta.arn, AWSPENDING, { removeFromVersionId: pending.versionId });
+    this.deps.log.warn('testSecret: client recovered; this rotation is abandoned', {
+      secretArn: meta.arn,
+      versionId: pending.versionId,
+      recoveredVersionId: recovered.versionId,
+      clientId: recovered.doc.clientId,
+    });
+    throw new RotationRecoveredError(
+      `testSecret: the pending credentials of client ${pending.doc.clientId} (version ${pending.versionId}) of secret ${meta.arn} were dead (a lost regenerate race); ` +
+        `the client was recovered in version ${recovered.versionId}, now AWSCURRENT and verified, and version ${pending.versionId} was abandoned. The next rotation starts clean.`,
+      { abandonedVersionId: pending.versionId, recoveredVersionId: recovered.versionId },
+    );
+  }
+
+  /** One token request with `doc`'s credentials: accepted, or refused (any other failure is thrown: no verdict). */
+  private async accepts(genesys: GenesysApi, doc: SecretDocument): Promise<boolean> {
+    try {
+      await genesys.getToken({ clientId: doc.clientId, clientSecret: doc.clientSecret });
+      return true;
+    } catch (error) {
+      if (isCredentialRefusal(error)) return false;
+      throw error;
+    }
+  }
+
+  private refusedError(check: CredentialCheck, doc: SecretDocument, refused: Extract<TokenWait, { accepted: false }>): VerificationError {
+    return new VerificationError(
+      `testSecret: Genesys Cloud refused the new credentials of client ${doc.clientId} for secret ${check.secret.meta.arn} after ${refused.attempts} attempts over ${refused.waitedMs} ms`,
+      { cause: refused.error },
+    );
   }
 
   /**
@@ -294,17 +514,9 @@ export class RotationEngine {
       await this.deps.store.updateStage(meta.arn, AWSPENDING, { removeFromVersionId: token });
     }
     const current = knownDocument ?? (await this.readDocument(secret, AWSCURRENT, token)).doc;
-    const emergency = Object.hasOwn(meta.tags, TAGS.emergency);
+    const emergency = this.honoursEmergency(secret, token);
 
-    await this.deps.publisher.publish({
-      secretArn: meta.arn,
-      versionId: token,
-      clientId: current.clientId,
-      environment: current.environment,
-      strategy: current.strategy,
-      emergency,
-      rotatedAt: this.now().toISOString(),
-    });
+    await this.publishRotated(secret, token, current, emergency);
     log.info('finishSecret: published rotated event', { secretArn: meta.arn, versionId: token, clientId: current.clientId, emergency, result });
 
     let revokedClientId: string | undefined;
@@ -321,6 +533,39 @@ export class RotationEngine {
       emergency,
       ...(revokedClientId !== undefined ? { revokedClientId } : {}),
     };
+  }
+
+  /**
+   * Whether this rotation honours an emergency: only if its createSecret bound the request, i.e.
+   * saw it before regenerating. A request that came later (tag set while this rotation was past
+   * createSecret) must not be reported done: the secret this rotation made existed before it. The
+   * tag stays set for a fresh rotation. The tag's text is never logged (a reason may quote anything).
+   */
+  private honoursEmergency(secret: BoundSecret, token: string): boolean {
+    const value = secret.meta.tags[TAGS.emergency];
+    if (value === undefined) return false;
+    const request = parseEmergencyTag(value);
+    if (isBoundTo(request, token)) return true;
+    this.deps.log.warn('finishSecret: an emergency was requested after this rotation made its new secret; it stays requested (tag kept) until a fresh rotation honours it', {
+      secretArn: secret.meta.arn,
+      versionId: token,
+      emergencyRequestedAt: request.requestedAt?.toISOString() ?? 'unknown (tag set by hand)',
+      emergencyBoundVersionId: request.boundVersionId ?? 'none',
+    });
+    return false;
+  }
+
+  /** The rotated event (DESIGN.md §4) for `versionId`, whose document is `doc`. Never a secret. */
+  private async publishRotated(secret: BoundSecret, versionId: string, doc: SecretDocument, emergency: boolean): Promise<void> {
+    await this.deps.publisher.publish({
+      secretArn: secret.meta.arn,
+      versionId,
+      clientId: doc.clientId,
+      environment: doc.environment,
+      strategy: doc.strategy,
+      emergency,
+      rotatedAt: this.now().toISOString(),
+    });
   }
 
   /**
@@ -407,36 +652,25 @@ export class RotationEngine {
   }
 
   /**
-   * A token with the pending credentials. A fresh secret may be refused for a moment
-   * (GENESYS-API.md: propagation), so invalid_client is retried with backoff for a bounded time.
+   * A token with `doc`'s credentials. A fresh secret may be refused for a moment (GENESYS-API.md:
+   * propagation), so invalid_client is retried with backoff for a bounded time. A refusal at the end is
+   * returned, not thrown: the caller decides whether the secret is slow or dead.
    */
-  private async tokenAfterPropagation(
-    genesys: GenesysApi,
-    pending: SecretDocument,
-    secretArn: string,
-    versionId: string,
-    deadlineMs: number | undefined,
-  ): Promise<{ token: AccessToken; attempts: number }> {
+  private async tokenAfterPropagation(genesys: GenesysApi, doc: SecretDocument, secretArn: string, versionId: string, deadlineMs: number | undefined): Promise<TokenWait> {
     const { maxWaitMs, initialDelayMs, maxDelayMs } = this.propagation;
     let waited = 0;
     // At least 1 ms, so that a zero policy still ends (waited grows on every retry).
     let delay = Math.max(1, initialDelayMs);
     for (let attempts = 1; ; attempts++) {
       try {
-        return { token: await genesys.getToken({ clientId: pending.clientId, clientSecret: pending.clientSecret }), attempts };
+        return { accepted: true, token: await genesys.getToken({ clientId: doc.clientId, clientSecret: doc.clientSecret }), attempts };
       } catch (error) {
-        const refused = isCredentialRefusal(error);
-        const outOfTime = deadlineMs !== undefined && Date.now() + delay > deadlineMs;
-        if (!refused || waited + delay > maxWaitMs || outOfTime) {
-          if (refused) {
-            throw new VerificationError(
-              `testSecret: Genesys Cloud refused the new credentials of client ${pending.clientId} for secret ${secretArn} after ${attempts} attempts over ${waited} ms`,
-              { cause: error },
-            );
-          }
-          throw error;
-        }
-        this.deps.log.info('testSecret: new secret not accepted yet; waiting', { secretArn, versionId, clientId: pending.clientId, attempts, delayMs: delay, ...describeError(error) });
+        if (!isCredentialRefusal(error)) throw error;
+        const policyDone = waited + delay > maxWaitMs;
+        // The invocation's deadline, not the policy, ends the wait: no verdict on the secret yet.
+        const cutShort = !policyDone && deadlineMs !== undefined && Date.now() + delay > deadlineMs;
+        if (policyDone || cutShort) return { accepted: false, attempts, waitedMs: waited, cutShort, error };
+        this.deps.log.info('testSecret: new secret not accepted yet; waiting', { secretArn, versionId, clientId: doc.clientId, attempts, delayMs: delay, ...describeError(error) });
         await this.sleep(delay);
         waited += delay;
         delay = Math.min(delay * 2, maxDelayMs);
@@ -450,7 +684,7 @@ export class RotationEngine {
     const value = await this.deps.store.getValue(secretArn, { stage, ...(versionId !== undefined ? { versionId } : {}) });
     const doc = this.checkBound(secret, parseSecretDocument(value.secretString, `${secretArn} (${stage})`), stage);
     this.deps.log.debug('Read secret document', { secretArn, stage, versionId: value.versionId, document: describeDocument(doc) });
-    return { doc, versionId: value.versionId };
+    return { doc, versionId: value.versionId, createdDate: value.createdDate };
   }
 
   /** Refuse a document that disagrees with the secret's binding (fail closed, before any Genesys call). */
@@ -458,4 +692,9 @@ export class RotationEngine {
     assertDocumentMatchesBinding(doc, secret.binding, secret.meta.arn, `${secret.meta.arn} (${stage})`);
     return doc;
   }
+}
+
+/** What `isRecoveryOf` compares of a version (no secret). */
+function versionFacts(version: VersionedDocument): { versionId: string; createdDate: Date | undefined; clientId: string } {
+  return { versionId: version.versionId, createdDate: version.createdDate, clientId: version.doc.clientId };
 }

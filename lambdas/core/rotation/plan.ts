@@ -68,3 +68,65 @@ export function planRevocation(current: SecretDocument): string | undefined {
   if (current.strategy !== 'alternating') return undefined;
   return current.alternateClientId;
 }
+
+/**
+ * A pending version older than this whose credentials are refused is dead, not slow: no propagation
+ * delay lasts an hour (the same age `status` calls a rotation stuck).
+ */
+export const STALE_PENDING_MS = 60 * 60 * 1000;
+
+/** Whether a version of this age (ms; `undefined`: unknown) is past any propagation delay. */
+export function isStale(ageMs: number | undefined): boolean {
+  return ageMs !== undefined && ageMs >= STALE_PENDING_MS;
+}
+
+/** What testSecret knows when the pending credentials were refused for the whole propagation wait. */
+export interface RefusedPendingFacts {
+  readonly strategy: SecretDocument['strategy'];
+  /** Whether `/oauth/token` accepts the AWSCURRENT credentials right now (one attempt). */
+  readonly currentAccepted: boolean;
+  /** Age of the pending version; `undefined` when Secrets Manager did not say. */
+  readonly pendingAgeMs: number | undefined;
+}
+
+/**
+ * How testSecret recovers when the pending version's credentials are dead (DESIGN.md §3; README
+ * "Troubleshooting"). A version's value never changes, so the only way out is a fresh regenerate
+ * stored as a new version:
+ * - `store-first`: the regenerate kills the only secret consumers could use (single), or none of the
+ *   stored credentials works anyway: store the new secret as AWSCURRENT at once, then verify it;
+ * - `verify-first`: alternating with a working AWSCURRENT: the standby's secret is the only thing
+ *   regenerated and nobody uses it yet, so verify before consumers are switched to it;
+ * - `none`: the pending credentials may only be slow (a young version) while consumers still have
+ *   working AWSCURRENT credentials: fail as before and let Secrets Manager retry.
+ * `extendWait`: wait one more propagation period before calling a young pending version dead, so a
+ * slow propagation is not mistaken for a lost race (each regenerate restarts the propagation).
+ */
+export type RecoveryPlan =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'recover'; readonly order: 'store-first' | 'verify-first'; readonly extendWait: boolean; readonly why: string };
+
+export function planRecovery(facts: RefusedPendingFacts): RecoveryPlan {
+  const stale = isStale(facts.pendingAgeMs);
+  if (!facts.currentAccepted) {
+    return { kind: 'recover', order: 'store-first', extendWait: !stale, why: 'neither the AWSCURRENT nor the AWSPENDING credentials are accepted: the client has no working stored secret' };
+  }
+  if (!stale) return { kind: 'none' };
+  const why = 'the AWSPENDING credentials are still refused over an hour after the version was created: its secret is dead';
+  // A single client's regenerate kills the working current secret: the new one must be stored at once.
+  return { kind: 'recover', order: facts.strategy === 'single' ? 'store-first' : 'verify-first', extendWait: false, why };
+}
+
+/**
+ * Whether AWSCURRENT is the result of a recovery of this rotation (made by an earlier attempt of
+ * testSecret, or loaded by hand while the rotation was stuck): a version created after the pending
+ * one that names the pending client. Then testSecret finishes that recovery instead of making another.
+ */
+export function isRecoveryOf(
+  current: { readonly versionId: string; readonly createdDate: Date | undefined; readonly clientId: string },
+  pending: { readonly versionId: string; readonly createdDate: Date | undefined; readonly clientId: string },
+): boolean {
+  if (current.versionId === pending.versionId || current.clientId !== pending.clientId) return false;
+  if (current.createdDate === undefined || pending.createdDate === undefined) return false;
+  return current.createdDate.getTime() > pending.createdDate.getTime();
+}

@@ -7,8 +7,14 @@
  * - age counts from `LastRotatedDate`, or from `CreatedDate` when the secret was never rotated;
  * - ok while age < policy - dueSoonDays, due soon until the policy, overdue past it;
  * - a rotation is stuck when an AWSPENDING version that is not AWSCURRENT is older than
- *   `stuckAfterMs`, or has no value once `noValueGraceMs` has passed (createSecret never stored one);
- *   younger than that it is a rotation in progress.
+ *   `stuckAfterMs`, or has no value once `noValueGraceMs` has passed (createSecret never stored one),
+ *   or its credentials are still refused once `refusedGraceMs` has passed (its secret is dead: two
+ *   regenerates raced); younger than that it is a rotation in progress;
+ * - the stored credentials (when checked: one token request each) are broken when neither AWSCURRENT's
+ *   nor an AWSPENDING value's are accepted and the newest of those versions is older than
+ *   `refusedGraceMs` (a fresh secret may be refused for a moment); younger, they are settling. A
+ *   `single` client between createSecret and finishSecret (current refused, pending accepted) is fine:
+ *   consumers fall back to AWSPENDING.
  */
 
 export const DAY_MS = 86_400_000;
@@ -19,15 +25,32 @@ export const DEFAULT_STUCK_AFTER_MS = 60 * 60 * 1000;
  * (plus Secrets Manager's retries of a failing createSecret); past this it is a failed createSecret.
  */
 export const DEFAULT_NO_VALUE_GRACE_MS = 5 * 60 * 1000;
+/**
+ * Stored credentials refused for this long after their version was created are dead, not propagating:
+ * well past the rotator's own propagation wait and its recovery (which acts within minutes).
+ */
+export const DEFAULT_REFUSED_GRACE_MS = 15 * 60 * 1000;
 
 export type AgeState = 'ok' | 'due-soon' | 'overdue' | 'no-policy';
 export type RotationState = 'idle' | 'in-progress' | 'stuck';
+/** What `/oauth/token` said to a set of stored credentials; `unknown`: it could not be asked (network, 5xx). */
+export type CredentialVerdict = 'accepted' | 'refused' | 'unknown';
+export type CredentialsState = 'ok' | 'settling' | 'broken' | 'unknown' | 'not-checked';
 
 export interface PendingVersion {
   readonly versionId: string;
   readonly createdDate: Date;
   /** Whether createSecret stored a value in it; `undefined` when it could not be told. */
   readonly hasValue: boolean | undefined;
+  /** Whether Genesys Cloud accepts its credentials; absent when not checked (or no value). */
+  readonly credentials?: CredentialVerdict | undefined;
+}
+
+/** The token checks of the stored credentials. */
+export interface CredentialFacts {
+  readonly current: { readonly verdict: CredentialVerdict; readonly createdDate?: Date | undefined };
+  /** The AWSPENDING version's, when it has a value. */
+  readonly pending?: { readonly verdict: CredentialVerdict; readonly createdDate: Date } | undefined;
 }
 
 export interface SecretFacts {
@@ -37,6 +60,8 @@ export interface SecretFacts {
   readonly maxRotationDaysTag?: string | undefined;
   /** The AWSPENDING version when it is not also AWSCURRENT. */
   readonly pending?: PendingVersion | undefined;
+  /** Token checks of the stored credentials; absent when not checked. */
+  readonly credentials?: CredentialFacts | undefined;
 }
 
 export interface ClassifyOptions {
@@ -47,6 +72,8 @@ export interface ClassifyOptions {
   readonly stuckAfterMs?: number;
   /** @default DEFAULT_NO_VALUE_GRACE_MS */
   readonly noValueGraceMs?: number;
+  /** @default DEFAULT_REFUSED_GRACE_MS */
+  readonly refusedGraceMs?: number;
 }
 
 export interface AgeAssessment {
@@ -67,10 +94,17 @@ export interface RotationAssessment {
   readonly reason?: string;
 }
 
+export interface CredentialsAssessment {
+  readonly state: CredentialsState;
+  /** Why, in words (every state but ok and not-checked). */
+  readonly reason?: string;
+}
+
 export interface SecretAssessment {
   readonly age: AgeAssessment;
   readonly rotation: RotationAssessment;
-  /** True when the secret should fail a pipeline: overdue or a stuck rotation. */
+  readonly credentials: CredentialsAssessment;
+  /** True when the secret should fail a pipeline: overdue, a stuck rotation or broken credentials. */
   readonly failing: boolean;
 }
 
@@ -110,13 +144,48 @@ export function assessRotation(pending: PendingVersion | undefined, options: Cla
       reason: `AWSPENDING version ${pending.versionId} has no value after ${formatDuration(ageMs)}: createSecret failed`,
     };
   }
+  if (pending.credentials === 'refused' && ageMs >= Math.min(refusedGrace(options), stuckAfterMs)) {
+    return {
+      state: 'stuck',
+      pending,
+      reason:
+        `AWSPENDING version ${pending.versionId}'s credentials are still refused ${formatDuration(ageMs)} after it was created: ` +
+        'its secret is dead (two regenerates raced), so this rotation cannot finish; the rotator recovers it on its next attempt (README, Troubleshooting)',
+    };
+  }
   return { state: 'in-progress', pending };
+}
+
+function refusedGrace(options: ClassifyOptions): number {
+  return options.refusedGraceMs ?? DEFAULT_REFUSED_GRACE_MS;
+}
+
+/** Whether any stored credentials work, from the token checks (see the rules at the top). */
+export function assessCredentials(facts: CredentialFacts | undefined, options: ClassifyOptions): CredentialsAssessment {
+  if (facts === undefined) return { state: 'not-checked' };
+  const { current, pending } = facts;
+  if (current.verdict === 'accepted') return { state: 'ok' };
+  if (pending?.verdict === 'accepted') return { state: 'ok' };
+  if (current.verdict === 'unknown' || pending?.verdict === 'unknown') {
+    return { state: 'unknown', reason: 'Genesys Cloud could not be asked whether the stored credentials work' };
+  }
+  const dates = [current.createdDate, pending?.createdDate].filter((d): d is Date => d !== undefined);
+  const newestAgeMs = dates.length === 0 ? undefined : options.now.getTime() - Math.max(...dates.map((d) => d.getTime()));
+  const refused = pending === undefined ? 'the AWSCURRENT credentials are refused' : 'the AWSCURRENT and AWSPENDING credentials are refused';
+  if (newestAgeMs !== undefined && newestAgeMs < refusedGrace(options)) {
+    return { state: 'settling', reason: `${refused}; the newest was stored ${formatDuration(newestAgeMs)} ago and may not be accepted yet` };
+  }
+  return {
+    state: 'broken',
+    reason: `${refused}${newestAgeMs === undefined ? '' : ` (newest stored ${formatDuration(newestAgeMs)} ago)`}: the client has no working stored secret; consumers fail (README, Troubleshooting)`,
+  };
 }
 
 export function classifySecret(facts: SecretFacts, options: ClassifyOptions): SecretAssessment {
   const age = assessAge(facts, options);
   const rotation = assessRotation(facts.pending, options);
-  return { age, rotation, failing: age.state === 'overdue' || rotation.state === 'stuck' };
+  const credentials = assessCredentials(facts.credentials, options);
+  return { age, rotation, credentials, failing: age.state === 'overdue' || rotation.state === 'stuck' || credentials.state === 'broken' };
 }
 
 /** `3 d 4 h`, `2 h 5 min`, `40 s`: for reasons and tables. */

@@ -1,4 +1,5 @@
 import { DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { parseEmergencyTag } from '../../../lambdas/core/rotation/emergency-tag';
 import { parseSecretDocument, type SecretDocument } from '../../../lambdas/core/secret-document';
 import type { Sandbox, SandboxOrg } from '../../../local/sandbox';
 import { runAgainst, ShiftableClock, startSandbox } from './harness';
@@ -219,7 +220,75 @@ describe('CLI rotate and emergency', () => {
         await sandbox.aws.secretsManager.waitForAllRotations();
         sandbox.aws.secretsManager.clearFaults();
       }
-      expect(await tagsOf(sandbox, leaky.secretArn)).toHaveProperty('genesys-rotator:emergency', 'leak');
+      const tag = (await tagsOf(sandbox, leaky.secretArn))['genesys-rotator:emergency'];
+      expect(tag).toBeDefined();
+      expect(parseEmergencyTag(tag!).reason).toBe('leak');
+    });
+
+    it.each(['single', 'alternating'] as const)(
+      '%s: waits for a rotation in flight (it cannot honour the request), rotates again, and exits 0 only then',
+      async (strategy) => {
+        // Prepare: a rotation between createSecret and finishSecret; its AWSPENDING value exists already.
+        const mid = await managed(`mid-${strategy}`, strategy);
+        const before = await documentAt(sandbox, mid.secretArn, 'AWSCURRENT');
+        const previous = await documentAt(sandbox, mid.secretArn, 'AWSPREVIOUS');
+        const inFlight = sandbox.aws.secretsManager.stageToken(mid.secretArn);
+        await sandbox.aws.secretsManager.runStep(mid.secretArn, inFlight, 'createSecret');
+        const pending = await documentAt(sandbox, mid.secretArn, 'AWSPENDING');
+        // Act
+        const run = await cli(['emergency', mid.secretArn, '--reason', 'pasted in chat', '--yes', '--json']);
+        // Assess: the in-flight rotation finished without honouring it; a fresh one honoured it.
+        expect(run.code).toBe(0);
+        const result = JSON.parse(run.stdout) as {
+          inFlightVersionId: string;
+          honoured: boolean;
+          honouredByVersionId: string;
+          rotations: { versionId: string; origin: string; emergency: string }[];
+          leakChecks: { stage: string; refused: boolean }[];
+          leakedCredentialsRefused: boolean;
+          emergencyTagCleared: boolean;
+        };
+        expect(result).toMatchObject({ inFlightVersionId: inFlight, honoured: true, leakedCredentialsRefused: true, emergencyTagCleared: true });
+        expect(result.rotations.map((r) => [r.versionId, r.origin, r.emergency])).toEqual([
+          [inFlight, 'in-flight', 'not-honoured'],
+          [result.honouredByVersionId, 'started', 'honoured'],
+        ]);
+        expect(result.leakChecks.map((c) => [c.stage, c.refused])).toEqual(expect.arrayContaining([['AWSCURRENT', true], ['AWSPENDING', true]]));
+        const detail = (versionId: string) =>
+          sandbox.aws.eventBridge
+            .entries()
+            .filter((e) => e.detail.includes(versionId))
+            .map((e) => (JSON.parse(e.detail) as { emergency: boolean }).emergency);
+        expect(detail(inFlight)).toEqual([false]);
+        expect(detail(result.honouredByVersionId)).toEqual([true]);
+        // The truth: nothing stored when the emergency was requested works, the in-flight value included.
+        for (const leaked of [pending, before, previous]) expect(sandbox.genesys.secretWorks(leaked.clientId, leaked.clientSecret)).toBe(false);
+        expect(await tagsOf(sandbox, mid.secretArn)).not.toHaveProperty('genesys-rotator:emergency');
+      },
+    );
+
+    it('exits 1, says the emergency is not done and keeps the tag when no rotation can honour it in time', async () => {
+      // Prepare: a rotation in flight; every later regenerate is refused, so the fresh rotation cannot run.
+      const stuck = await managed('cannot', 'single');
+      const inFlight = sandbox.aws.secretsManager.stageToken(stuck.secretArn);
+      await sandbox.aws.secretsManager.runStep(stuck.secretArn, inFlight, 'createSecret');
+      const pending = await documentAt(sandbox, stuck.secretArn, 'AWSPENDING');
+      sandbox.genesys.faults.failNext(20, { method: 'POST', path: /\/secret$/, status: 403 });
+      try {
+        // Act
+        const run = await cli(['emergency', stuck.secretArn, '--reason', 'leak', '--yes', '--timeout', '1']);
+        // Assess
+        expect(run.code).toBe(1);
+        expect(run.stdout).toContain('FAILED: the emergency is not done');
+        expect(run.stdout).toContain('Emergency tag: still set (the next rotation honours it).');
+        expect(run.stdout).not.toContain('Emergency: honoured');
+        expect(await tagsOf(sandbox, stuck.secretArn)).toHaveProperty('genesys-rotator:emergency');
+        // The in-flight value became current and still works: reporting success would have been a lie.
+        expect(sandbox.genesys.secretWorks(pending.clientId, pending.clientSecret)).toBe(true);
+      } finally {
+        await sandbox.aws.secretsManager.waitForAllRotations();
+        sandbox.genesys.faults.reset();
+      }
     });
 
     it('goes ahead when the operator types yes', async () => {

@@ -1,9 +1,11 @@
-import { CreateSecretCommand, RotateSecretCommand, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
-import type { Sandbox } from '../../../local/sandbox';
+import { CreateSecretCommand, GetSecretValueCommand, RotateSecretCommand, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
+import { createGenesysClient } from '../../../lambdas/core/genesys/client';
+import { parseSecretDocument } from '../../../lambdas/core/secret-document';
+import type { Sandbox, SandboxOrg } from '../../../local/sandbox';
 import { runAgainst, ShiftableClock, startSandbox } from './harness';
 
 interface StatusJson {
-  summary: { total: number; ok: number; dueSoon: number; overdue: number; stuck: number; failing: number };
+  summary: { total: number; ok: number; dueSoon: number; overdue: number; stuck: number; broken: number; failing: number };
   secrets: {
     name: string;
     strategy: string;
@@ -13,6 +15,7 @@ interface StatusJson {
     age: { state: string; since: string; maxRotationDays: number };
     rotation: { state: string; pendingHasValue: boolean | null; reason: string | null };
     previousClientUsage: { verdict?: string; clientId?: string; error?: string } | null;
+    credentials: { state: string; current: string | null; pending: string | null; reason: string | null };
     failing: boolean;
   }[];
   exitCode: number;
@@ -27,6 +30,14 @@ describe('CLI status', () => {
   let tableRun: { code: number; stdout: string; stderr: string };
   let jsonCode: number;
   let inUseStandby: string;
+
+  /** A regenerate Genesys applied late (its answer lost): the client gets a secret nobody stored. */
+  async function lateRegenerate(org: SandboxOrg, clientId: string): Promise<void> {
+    const out = await sandbox.secretsManager.send(new GetSecretValueCommand({ SecretId: org.adminSecretArn }));
+    const admin = parseSecretDocument(out.SecretString);
+    const genesys = createGenesysClient({ environment: admin.environment, baseUrl: sandbox.genesys.baseUrl });
+    await genesys.regenerateSecret(await genesys.getToken({ clientId: admin.clientId, clientSecret: admin.clientSecret }), clientId);
+  }
 
   beforeAll(async () => {
     sandbox = await startSandbox(clock);
@@ -70,6 +81,16 @@ describe('CLI status', () => {
     expect((await sandbox.rotate(slow.secretArn)).ok).toBe(false);
     sandbox.genesys.faults.reset();
 
+    // A single client 30 minutes into a rotation whose stored secret died (a regenerate applied after
+    // the one createSecret stored): neither AWSCURRENT nor AWSPENDING works. Broken, and stuck.
+    clock.daysAgo(5);
+    const broken = await sandbox.addManagedClient(org, { name: 'broken', strategy: 'single' });
+    await sandbox.rotate(broken.secretArn);
+    clock.minutesAgo(30);
+    const token = sandbox.aws.secretsManager.stageToken(broken.secretArn);
+    await sandbox.aws.secretsManager.runStep(broken.secretArn, token, 'createSecret');
+    await lateRegenerate(org, broken.clientIds[0]!);
+
     // Not managed: never listed.
     clock.present();
     await sandbox.secretsManager.send(new CreateSecretCommand({ Name: 'someone-else/db', SecretString: '{"password":"x"}', Tags: [{ Key: 'team', Value: 'db' }] }));
@@ -93,7 +114,7 @@ describe('CLI status', () => {
 
   it('lists every managed secret and nothing else', () => {
     expect(json.secrets.map((s) => s.name).sort()).toEqual(
-      ['admin', 'busy', 'due-soon', 'overdue', 'quiet', 'slow', 'stuck'].map((n) => `genesys-rotator/acme/${n}`).sort(),
+      ['admin', 'broken', 'busy', 'due-soon', 'overdue', 'quiet', 'slow', 'stuck'].map((n) => `genesys-rotator/acme/${n}`).sort(),
     );
   });
 
@@ -111,6 +132,15 @@ describe('CLI status', () => {
     expect(secret('slow').failing).toBe(false);
   });
 
+  it('reports a client none of whose stored credentials work as broken, and its rotation as stuck', () => {
+    expect(secret('broken').credentials).toMatchObject({ state: 'broken', current: 'refused', pending: 'refused', reason: expect.stringContaining('no working stored secret') });
+    expect(secret('broken').rotation).toMatchObject({ state: 'stuck', pendingHasValue: true, reason: expect.stringContaining('credentials are still refused') });
+    expect(secret('broken').failing).toBe(true);
+    // A fresh secret that is not accepted yet is settling, not broken; working ones are ok.
+    expect(secret('slow').credentials.state).toBe('settling');
+    for (const name of ['admin', 'busy', 'quiet', 'overdue', 'due-soon', 'stuck']) expect(secret(name).credentials).toMatchObject({ state: 'ok', current: 'accepted' });
+  });
+
   it("shows whether an alternating pair's previous client is still in use", () => {
     expect(secret('busy').previousClientUsage).toMatchObject({ verdict: 'in-use', clientId: inUseStandby });
     expect(secret('quiet').previousClientUsage).toMatchObject({ verdict: 'idle' });
@@ -121,7 +151,7 @@ describe('CLI status', () => {
     expect(tableRun.code).toBe(1);
     expect(jsonCode).toBe(1);
     expect(json.exitCode).toBe(1);
-    expect(json.summary).toMatchObject({ total: 7, overdue: 1, dueSoon: 1, stuck: 1, failing: 2 });
+    expect(json.summary).toMatchObject({ total: 8, overdue: 1, dueSoon: 1, stuck: 2, broken: 1, failing: 3 });
   });
 
   it('prints a readable table with the classification and says when age counts from creation', () => {
@@ -131,6 +161,8 @@ describe('CLI status', () => {
     expect(lines.find((l) => l.startsWith('genesys-rotator/acme/due-soon '))).toMatch(/DUE SOON/);
     expect(lines.find((l) => l.startsWith('genesys-rotator/acme/stuck '))).toMatch(/STUCK/);
     expect(lines.find((l) => l.startsWith('genesys-rotator/acme/busy '))).toMatch(/IN USE \(12 req/);
+    expect(lines.find((l) => l.startsWith('genesys-rotator/acme/broken '))).toMatch(/BROKEN\s+STUCK/);
+    expect(tableRun.stdout).toMatch(/genesys-rotator\/acme\/broken: credentials broken: the AWSCURRENT and AWSPENDING credentials are refused/);
     expect(tableRun.stdout).toContain("never rotated: age counts from the secret's creation date");
     expect(tableRun.stdout).toMatch(/-> FAIL/);
     expect(tableRun.stderr).toBe('');
@@ -143,14 +175,29 @@ describe('CLI status', () => {
     );
     await expect(sandbox.secretsManager.send(new RotateSecretCommand({ SecretId: 'genesys-rotator/acme/stuck' }))).rejects.toThrow(/previous rotation/);
     expect((await sandbox.aws.secretsManager.waitForRotation('genesys-rotator/acme/stuck')).ok).toBe(true);
+    // The broken one recovers by itself on the reattempt: its rotation fails (recovered), its client works again.
+    await expect(sandbox.secretsManager.send(new RotateSecretCommand({ SecretId: 'genesys-rotator/acme/broken' }))).rejects.toThrow(/previous rotation/);
+    expect((await sandbox.aws.secretsManager.waitForRotation('genesys-rotator/acme/broken')).ok).toBe(false);
     // Act
     const run = await runAgainst(sandbox, ['status', '--json', '--skip-usage']);
     // Assess
     const result = JSON.parse(run.stdout) as StatusJson;
-    expect(result.summary).toMatchObject({ overdue: 0, stuck: 0, failing: 0, dueSoon: 2 });
+    expect(result.summary).toMatchObject({ overdue: 0, stuck: 0, broken: 0, failing: 0, dueSoon: 2 });
+    expect(result.secrets.find((s) => s.name.endsWith('/broken'))).toMatchObject({ credentials: { state: 'ok' }, rotation: { state: 'idle' } });
     expect(result.secrets.find((s) => s.name.endsWith('/slow'))?.rotation.state).toBe('in-progress');
     expect(result.secrets.every((s) => s.previousClientUsage === null)).toBe(true);
     expect(run.code).toBe(0);
+  });
+
+  it('--skip-credentials asks Genesys Cloud for no token', async () => {
+    // Prepare
+    sandbox.genesys.resetRequests();
+    // Act
+    const run = await runAgainst(sandbox, ['status', '--json', '--skip-usage', '--skip-credentials']);
+    // Assess
+    const result = JSON.parse(run.stdout) as StatusJson;
+    expect(result.secrets.every((s) => s.credentials.state === 'not-checked' && s.credentials.current === null)).toBe(true);
+    expect(sandbox.genesys.requests()).toEqual([]);
   });
 
   it('never prints a secret or token', () => {

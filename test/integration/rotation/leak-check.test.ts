@@ -4,7 +4,12 @@
  * and every event it published. None may appear.
  */
 import { inspect } from 'node:util';
+import { GetSecretValueCommand, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { RotationRecoveredError } from '../../../lambdas/core/errors';
+import { createGenesysClient } from '../../../lambdas/core/genesys/client';
+import { TAGS } from '../../../lambdas/core/rotation/engine';
+import { parseSecretDocument, type SecretDocument } from '../../../lambdas/core/secret-document';
 import { Sandbox } from '../../../local/sandbox';
 
 const REGENERATE = /^\/api\/v2\/oauth\/clients\/[^/]+\/secret$/;
@@ -62,7 +67,35 @@ describe('no secret or token leaks', () => {
     }
     thrown.push(...outcomes.map((o) => o.error).filter((e) => e !== undefined));
     expect(outcomes.filter((o) => !o.ok)).toHaveLength(1);
+
+    // A dead pending secret: two createSecret invocations race, then a regenerate Genesys applies late.
+    // testSecret recovers the client in a new version (its logs, error and event handle a fresh secret).
+    const svc = await sandbox.addManagedClient(org, { name: 'svc', strategy: 'single' });
+    await sandbox.rotate(svc.secretArn);
+    const token = sandbox.aws.secretsManager.stageToken(svc.secretArn);
+    const step = (name: 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret', version = token, secretArn = svc.secretArn) =>
+      sandbox.rotateHandler({ SecretId: secretArn, ClientRequestToken: version, Step: name });
+    for (const result of await Promise.allSettled([step('createSecret'), step('createSecret')])) if (result.status === 'rejected') thrown.push(result.reason);
+    const admin = await current(org.adminSecretArn);
+    const genesys = createGenesysClient({ environment: admin.environment, baseUrl: sandbox.genesys.baseUrl });
+    await genesys.regenerateSecret(await genesys.getToken({ clientId: admin.clientId, clientSecret: admin.clientSecret }), svc.clientIds[0]!);
+    await step('testSecret').catch((error: unknown) => thrown.push(error));
+    expect(thrown.some((e) => e instanceof RotationRecoveredError)).toBe(true);
+
+    // An emergency requested by hand while a rotation is in flight, then honoured by the next rotation.
+    const pay = await sandbox.addManagedClient(org, { name: 'pay', strategy: 'alternating' });
+    await sandbox.rotate(pay.secretArn);
+    const inFlight = sandbox.aws.secretsManager.stageToken(pay.secretArn);
+    await step('createSecret', inFlight, pay.secretArn);
+    await sandbox.secretsManager.send(new TagResourceCommand({ SecretId: pay.secretArn, Tags: [{ Key: TAGS.emergency, Value: 'leaked in chat' }] }));
+    for (const name of ['setSecret', 'testSecret', 'finishSecret'] as const) await step(name, inFlight, pay.secretArn);
+    expect((await sandbox.rotate(pay.secretArn)).ok).toBe(true);
   });
+
+  async function current(secretArn: string): Promise<SecretDocument> {
+    const out = await sandbox.secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    return parseSecretDocument(out.SecretString);
+  }
 
   afterAll(async () => {
     jest.restoreAllMocks();
@@ -72,6 +105,10 @@ describe('no secret or token leaks', () => {
   it('captured real output to search (the check is not vacuous)', () => {
     const text = captured.join('');
     expect(text).toContain('createSecret: stored new secret as AWSPENDING');
+    expect(text).toContain('testSecret: stored the recovered secret as AWSCURRENT');
+    expect(text).toContain('testSecret: client recovered; this rotation is abandoned');
+    expect(text).toContain('finishSecret: an emergency was requested after this rotation made its new secret');
+    expect(text).toContain('createSecret: emergency requested before this regenerate; this rotation honours it');
     expect(thrown.length).toBeGreaterThanOrEqual(3);
     expect(sandbox.genesys.issuedSecrets().length).toBeGreaterThan(10);
     // Admin tokens are cached across steps, so fewer tokens than secrets are issued.
