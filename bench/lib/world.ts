@@ -82,11 +82,11 @@ export function resetCounts(sandbox: Sandbox): void {
  * step isolates it.
  */
 export function countPerStep(sandbox: Sandbox, record: (step: RotationStep, counts: Record<string, number>) => void): void {
-  const inner = sandbox.rotateHandler;
   useRotationFunction(sandbox, async (event: RotationEvent, context) => {
     resetCounts(sandbox);
     try {
-      await inner(event, context);
+      // The function as deployed now: adding a secret redeploys it with new bindings.
+      await sandbox.rotateHandler(event, context);
     } finally {
       record(event.Step, countsSinceReset(sandbox));
     }
