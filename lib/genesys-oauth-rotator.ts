@@ -6,7 +6,7 @@
  * ```
  */
 import * as path from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -17,20 +17,25 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { TAGS } from '../lambdas/core/contract';
 import { ConfigurationError } from '../lambdas/core/errors';
+import { adminSecretName, bindingsOf, clientSecretName } from './config/bindings';
 import { parseRotatorConfig } from './config/load';
 import type { ClientConfig, OrganisationConfig, RotatorConfig, RotatorConfigInput } from './config/schema';
 import { AgeReporter, METRIC_NAMESPACE } from './constructs/age-reporter';
 import { ManagedSecret } from './constructs/managed-secret';
 import { Monitoring } from './constructs/monitoring';
-import { RotatorFunction } from './constructs/rotator-function';
+import { RotatorBindings } from './constructs/rotator-bindings';
+import { ENVIRONMENT_HEADROOM_BYTES, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME, LAMBDA_ENVIRONMENT_LIMIT_BYTES, RotatorFunction } from './constructs/rotator-function';
+import { TopicTarget } from './constructs/topic-target';
 import { LAMBDA_TIMEOUT_SECONDS } from './lambda-settings';
 
 /** The rotated event (DESIGN.md §4) the rotate function publishes. */
 export const ROTATED_EVENT = { source: 'genesys-oauth-rotator', detailType: 'Genesys OAuth Secret Rotated' } as const;
 
-/** Lambda's limit on the total size of a function's environment variables. */
-const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+/** Longest value a deploy-time name or URL of this stack can take, for the 4 KB environment estimate. */
+const EVENT_BUS_NAME_ESTIMATE = 'x'.repeat(256);
+const QUEUE_URL_ESTIMATE = `https://sqs.eusc-de-east-1.amazonaws.com.cn/123456789012/${'x'.repeat(80)}`;
 
 export interface GenesysOAuthRotatorProps {
   /**
@@ -73,6 +78,9 @@ export class GenesysOAuthRotator extends Construct {
   readonly eventDeliveryDlq: sqs.Queue;
   readonly monitoring: Monitoring;
   readonly ageReporter: AgeReporter;
+  /** The bindings both functions receive (DESIGN.md §3 "Bindings"). */
+  readonly bindings: RotatorBindings;
+  private readonly removalPolicy: RemovalPolicy;
 
   constructor(scope: Construct, id: string, props: GenesysOAuthRotatorProps) {
     super(scope, id);
@@ -81,20 +89,24 @@ export class GenesysOAuthRotator extends Construct {
     const projectRoot = props.projectRoot ?? path.resolve(__dirname, '..');
     const stack = Stack.of(this);
     const logRetention = retentionDays(config.logRetentionDays);
+    this.removalPolicy = config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 
     this.key = new kms.Key(this, 'Key', {
       description: 'Genesys OAuth rotator: secrets, notification topic and dead-letter queues',
       enableKeyRotation: true,
+      removalPolicy: this.removalPolicy,
     });
-    // CloudWatch alarms deliver to the encrypted topic as a service, not as a role of ours, so the key
-    // policy must let them use the key (SNS guide: "AWS services that publish to encrypted topics").
-    // EventBridge gets the same from the SnsTopic target below (aws-events-targets adds it), which also
-    // covers its deliveries to the encrypted dead-letter queue.
+    // EventBridge delivers to the encrypted topic and the encrypted dead-letter queue as a service, so the
+    // key policy must let it use the key. Deliberately without aws:SourceAccount / aws:SourceArn: the SNS
+    // guide ("Enable compatibility between event sources from AWS services and encrypted topics") says
+    // they are not supported in a KMS key policy for EventBridge-to-encrypted-topic delivery, and with
+    // them every rotated-event email would be dropped silently. What EventBridge may deliver is decided by
+    // the topic and queue policies instead (TopicTarget, dead-letter queue policy), which do carry them.
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'AllowAlarmDeliveryToEncryptedTopic',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        sid: 'AllowEventBridgeDeliveryToEncryptedTopicAndQueues',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
       }),
     );
@@ -119,6 +131,7 @@ export class GenesysOAuthRotator extends Construct {
       description: 'Genesys OAuth rotator: Secrets Manager rotation function',
       serviceName: 'genesys-oauth-rotator-rotate',
       environment: { EVENT_BUS_NAME: this.eventBus.eventBusName, POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE },
+      environmentEstimates: { EVENT_BUS_NAME: EVENT_BUS_NAME_ESTIMATE },
       logRetention,
       timeout: Duration.seconds(LAMBDA_TIMEOUT_SECONDS),
       // A fleet rotating at once must stay under Genesys Cloud's rate limits.
@@ -133,13 +146,14 @@ export class GenesysOAuthRotator extends Construct {
     // The function construct holds the permission above; the role holds its policy. Both must exist
     // before Secrets Manager validates the rotation configuration.
     const rotationDependencies = [this.rotateFunction.function, this.rotateFunction.role];
+    const protection = { rotatorRole: this.rotateFunction.role, loaderArns: config.firstValueLoaders, removalPolicy: this.removalPolicy };
     const adminSecrets = new Map<string, ManagedSecret>();
     for (const org of config.organisations) {
       if (org.admin === undefined) continue;
       adminSecrets.set(
         org.name,
         new ManagedSecret(this, `Admin-${org.name}`, {
-          secretName: `${config.secretNamePrefix}${org.name}/admin`,
+          secretName: adminSecretName(config, org.name),
           description: `Genesys Cloud admin client pair of organisation ${org.name} (${org.environment}); regenerates the other clients' secrets`,
           document: { environment: org.environment, clientId: org.admin.clientId, strategy: 'alternating', alternateClientId: org.admin.alternateClientId },
           encryptionKey: this.key,
@@ -147,6 +161,7 @@ export class GenesysOAuthRotator extends Construct {
           rotationFunction: this.rotateFunction.function,
           rotationDependencies,
           maxRotationDays: config.policy.maxRotationDays,
+          ...protection,
         }),
       );
     }
@@ -156,26 +171,28 @@ export class GenesysOAuthRotator extends Construct {
       const org = orgs.get(client.organisation);
       if (org === undefined) throw new ConfigurationError('Unknown organisation', 'clients.organisation', `one of ${[...orgs.keys()].join(', ')}`);
       const admin = adminSecrets.get(org.name);
-      clientSecrets.set(
-        client.name,
-        new ManagedSecret(this, `Client-${client.name}`, {
-          secretName: `${config.secretNamePrefix}${client.name}`,
-          description: `Genesys Cloud OAuth client ${client.name} of organisation ${org.name} (${org.environment}), strategy ${client.strategy}`,
-          document: {
-            environment: org.environment,
-            clientId: client.clientId,
-            strategy: client.strategy,
-            ...(client.strategy === 'alternating' ? { alternateClientId: client.alternateClientId } : {}),
-            ...(admin !== undefined ? { adminSecretId: admin.secret.secretArn } : {}),
-          },
-          encryptionKey: this.key,
-          schedule: client.schedule,
-          rotationFunction: this.rotateFunction.function,
-          rotationDependencies,
-          maxRotationDays: config.policy.maxRotationDays,
-          ...(client.verifyPath !== undefined ? { verifyPath: client.verifyPath } : {}),
-        }),
-      );
+      const managed = new ManagedSecret(this, `Client-${client.name}`, {
+        secretName: clientSecretName(config, client),
+        description: `Genesys Cloud OAuth client ${client.name} of organisation ${org.name} (${org.environment}), strategy ${client.strategy}`,
+        document: {
+          environment: org.environment,
+          clientId: client.clientId,
+          strategy: client.strategy,
+          ...(client.strategy === 'alternating' ? { alternateClientId: client.alternateClientId } : {}),
+          ...(admin !== undefined ? { adminSecretId: admin.secret.secretArn } : {}),
+        },
+        encryptionKey: this.key,
+        schedule: client.schedule,
+        rotationFunction: this.rotateFunction.function,
+        rotationDependencies,
+        maxRotationDays: config.policy.maxRotationDays,
+        ...(client.verifyPath !== undefined ? { verifyPath: client.verifyPath } : {}),
+        ...protection,
+      });
+      // Roles the configuration names (often in another account): resource side only; their own
+      // account's administrators give them the identity side (README, "For integrations").
+      for (const reader of client.readers) managed.grantRead(new iam.ArnPrincipal(reader));
+      clientSecrets.set(client.name, managed);
     }
     this.adminSecrets = adminSecrets;
     this.clientSecrets = clientSecrets;
@@ -202,7 +219,8 @@ export class GenesysOAuthRotator extends Construct {
       if (admin !== undefined && !notifyReads.includes(admin.secret)) notifyReads.push(admin.secret);
     }
     this.signingKeys = signingKeys;
-    assertEnvironmentFits(dependents, config, this);
+    const dependentsEstimate = estimateDependents(config);
+    assertDependentsFit(dependents, dependentsEstimate, this);
 
     this.notifyFunction = new RotatorFunction(this, 'Notify', {
       entry: 'lambdas/notify/handler.ts',
@@ -210,11 +228,17 @@ export class GenesysOAuthRotator extends Construct {
       description: 'Genesys OAuth rotator: updates integration credentials and calls webhooks after a rotation',
       serviceName: 'genesys-oauth-rotator-notify',
       environment: { ROTATOR_DEPENDENTS: stack.toJsonString(dependents), DLQ_URL: this.webhookDlq.queueUrl },
+      environmentEstimates: { ROTATOR_DEPENDENTS: dependentsEstimate, DLQ_URL: QUEUE_URL_ESTIMATE },
       logRetention,
       timeout: Duration.seconds(LAMBDA_TIMEOUT_SECONDS),
       deadLetterQueue: this.eventDeliveryDlq,
     });
     this.grantNotify(notifyReads);
+
+    // ---- bindings: what each secret may regenerate, decided by this deployment -----------------------
+    this.bindings = new RotatorBindings(this, 'Bindings', { secrets: bindingsOf(config), runtime: FUNCTION_RUNTIME, architecture: FUNCTION_ARCHITECTURE });
+    this.rotateFunction.useBindings(this.bindings);
+    this.notifyFunction.useBindings(this.bindings);
 
     // ---- events ----------------------------------------------------------------------------------
     const rotatedRule = new events.Rule(this, 'RotatedRule', {
@@ -230,7 +254,7 @@ export class GenesysOAuthRotator extends Construct {
       }),
     );
     rotatedRule.addTarget(
-      new targets.SnsTopic(this.topic, {
+      new TopicTarget(this.topic, {
         deadLetterQueue: this.eventDeliveryDlq,
         message: events.RuleTargetInput.fromText(
           `Genesys OAuth secret rotated: ${events.EventField.fromPath('$.detail.secretArn')} ` +
@@ -251,7 +275,7 @@ export class GenesysOAuthRotator extends Construct {
       },
     });
     rotationFailedRule.addTarget(
-      new targets.SnsTopic(this.topic, {
+      new TopicTarget(this.topic, {
         deadLetterQueue: this.eventDeliveryDlq,
         message: events.RuleTargetInput.fromObject({
           alert: 'Secrets Manager could not rotate a secret',
@@ -280,6 +304,47 @@ export class GenesysOAuthRotator extends Construct {
       secretNames: allManaged.map((m) => m.secretName),
       maxRotationDays: config.policy.maxRotationDays,
     });
+    this.allowAlarmsToPublish();
+  }
+
+  /**
+   * Let a principal read one managed client's secret, as `clients[].readers` does for a role ARN: the
+   * secret's resource policy allows GetSecretValue and DescribeSecret, the key policy allows kms:Decrypt
+   * through Secrets Manager for that secret only, and a principal of this stack's account also gets the
+   * same in its identity policy.
+   * @throws ConfigurationError when no managed client has that name.
+   */
+  grantReadClientSecret(clientName: string, grantee: iam.IGrantable): void {
+    const managed = this.clientSecrets.get(clientName);
+    if (managed === undefined) {
+      throw new ConfigurationError(
+        `Cannot grant read access to client "${clientName}": it is not a managed client`,
+        'clientName',
+        `the name of a client in the configuration (${[...this.clientSecrets.keys()].join(', ')})`,
+      );
+    }
+    managed.grantRead(grantee);
+  }
+
+  /**
+   * CloudWatch alarms publish to the encrypted topic as a service, not as a role of ours: the key policy
+   * must let them use the key (SNS guide, "Enable compatibility between event sources from AWS services
+   * and encrypted topics"), and the topic policy lets them publish. Both only for this account's alarms
+   * of this construct (aws:SourceAccount, aws:SourceArn by name prefix: the alarms refer to the topic,
+   * so their ARNs cannot be referenced back here).
+   */
+  private allowAlarmsToPublish(): void {
+    const principals = [new iam.ServicePrincipal('cloudwatch.amazonaws.com')];
+    const conditions = {
+      StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+      ArnLike: { 'aws:SourceArn': this.monitoring.alarmArnPattern() },
+    };
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({ sid: 'AllowAlarmDeliveryToEncryptedTopic', principals, actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'], conditions }),
+    );
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({ sid: 'AllowAlarmsToPublish', principals, actions: ['sns:Publish'], resources: [this.topic.topicArn], conditions }),
+    );
   }
 
   /** Encrypted with the rotator's key, TLS only, kept for the SQS maximum of 14 days. */
@@ -290,9 +355,10 @@ export class GenesysOAuthRotator extends Construct {
   /** A generated HMAC key per webhook; the receiver needs the same value, so it is not rotated automatically. */
   private signingKey(client: ClientConfig, webhook: string): secretsmanager.Secret {
     const secret = new secretsmanager.Secret(this, `SigningKey-${client.name}-${webhook}`, {
-      secretName: `${this.config.secretNamePrefix}${client.name}/webhooks/${webhook}/signing-key`,
+      secretName: `${clientSecretName(this.config, client)}/webhooks/${webhook}/signing-key`,
       description: `HMAC-SHA256 key that signs webhook "${webhook}" of client ${client.name}`,
       encryptionKey: this.key,
+      removalPolicy: this.removalPolicy,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
     Validations.of(secret).acknowledge({
@@ -318,10 +384,24 @@ export class GenesysOAuthRotator extends Construct {
         sid: 'ClearEmergencyTag',
         actions: ['secretsmanager:UntagResource'],
         resources: arns,
-        conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['genesys-rotator:emergency'] } },
+        conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAGS.emergency] }, Null: { 'aws:TagKeys': 'false' } },
       }),
     );
-    role.addToPolicy(this.keyThrough('UseKeyThroughSecretsManager', ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], ['secretsmanager']));
+    // createSecret binds an emergency request to its own version by rewriting the emergency tag, so
+    // only the rotation whose secret postdates the request reports it done (README, "The emergency tag").
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'BindEmergencyTag',
+        actions: ['secretsmanager:TagResource'],
+        resources: arns,
+        conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAGS.emergency] }, Null: { 'aws:TagKeys': 'false' } },
+      }),
+    );
+    // No kms:Encrypt: Secrets Manager encrypts each new version under a data key it asks KMS for
+    // (GenerateDataKey) and decrypts with Decrypt; it never calls Encrypt. The Secrets Manager guide
+    // ("Permissions for rotation functions", and "Secret encryption and decryption") lists exactly
+    // kms:Decrypt and kms:GenerateDataKey for a rotation function whose secret uses a customer managed key.
+    role.addToPolicy(this.keyThrough('UseKeyThroughSecretsManager', ['kms:Decrypt', 'kms:GenerateDataKey'], ['secretsmanager']));
     role.addToPolicy(new iam.PolicyStatement({ sid: 'PublishRotatedEvents', actions: ['events:PutEvents'], resources: [this.eventBus.eventBusArn] }));
   }
 
@@ -361,27 +441,35 @@ function retentionDays(days: number): logs.RetentionDays {
 }
 
 /**
- * Lambda refuses environments over 4 KB, and ARNs are only known at deploy time: estimate with the
- * longest ARN the names can produce, and fail at synth rather than in CloudFormation.
+ * `ROTATOR_DEPENDENTS` as it could be at worst: ARNs are only known at deploy time, so each is the
+ * longest ARN the names can produce.
  */
-function assertEnvironmentFits(dependents: readonly DependentsEntry[], config: RotatorConfig, scope: Construct): void {
+function estimateDependents(config: RotatorConfig): string {
   const arnFor = (secretName: string): string => `arn:aws-us-gov:secretsmanager:eusc-de-east-1:123456789012:secret:${secretName}-AbCdEf`;
-  const estimate = JSON.stringify(
+  return JSON.stringify(
     config.clients
       .filter((c) => c.integrationCredentialIds.length > 0 || c.webhooks.length > 0)
       .map((c) => ({
-        secretArn: arnFor(`${config.secretNamePrefix}${c.name}`),
+        secretArn: arnFor(clientSecretName(config, c)),
         integrationCredentialIds: c.integrationCredentialIds,
-        webhooks: c.webhooks.map((h) => ({ name: h.name, url: h.url, signingKeySecretArn: arnFor(`${config.secretNamePrefix}${c.name}/webhooks/${h.name}/signing-key`) })),
+        webhooks: c.webhooks.map((h) => ({ name: h.name, url: h.url, signingKeySecretArn: arnFor(`${clientSecretName(config, c)}/webhooks/${h.name}/signing-key`) })),
       })),
   );
-  // Room for the other variables (DLQ_URL, service name, log level, NODE_OPTIONS).
-  const budget = LAMBDA_ENVIRONMENT_LIMIT_BYTES - 512;
-  if (dependents.length > 0 && Buffer.byteLength(estimate) > budget) {
+}
+
+/**
+ * Lambda refuses environments over 4 KB: fail at synth, naming the cause, rather than in CloudFormation.
+ * Measured as Lambda measures (inside the JSON of the variables, so quotes count twice), with room for
+ * the function's other variables. The bindings never cause this: they move to a file when they do not fit.
+ */
+function assertDependentsFit(dependents: readonly DependentsEntry[], estimate: string, scope: Construct): void {
+  const bytes = Buffer.byteLength(JSON.stringify(estimate));
+  const budget = LAMBDA_ENVIRONMENT_LIMIT_BYTES - ENVIRONMENT_HEADROOM_BYTES;
+  if (dependents.length > 0 && bytes > budget) {
     throw new ConfigurationError(
       `Configuration for ${scope.node.path} does not fit the notify function`,
       'clients',
-      `integration credentials and webhooks that fit Lambda's 4 KB environment (about ${Buffer.byteLength(estimate)} bytes needed, ${budget} available): split the clients over two stacks`,
+      `integration credentials and webhooks that fit Lambda's 4 KB environment (about ${bytes} bytes needed, ${budget} available): split the clients over two stacks`,
     );
   }
 }

@@ -52,6 +52,27 @@ const webhookSchema = z.strictObject({
   }),
 });
 
+/**
+ * IAM principal ARNs that policies name. Explicit ARNs only, never wildcards: they become exceptions of a
+ * Deny (who may write a managed secret) or principals of an Allow (who may read one), where a pattern
+ * would quietly widen either. A role's path is part of its ARN (and of `aws:PrincipalArn` for every
+ * session of the role), e.g. `arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Ops_0123456789abcdef`.
+ */
+const PARTITION = 'aws(?:-[a-z]+)*';
+const IAM_PATH = '(?:[\\w+=,.@-]+/)*';
+const IAM_NAME = '[\\w+=,.@-]{1,64}';
+const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/${IAM_PATH}${IAM_NAME}$`);
+const ROLE_OR_USER_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:(?:role|user)/${IAM_PATH}${IAM_NAME}$`);
+
+const roleArn = z.string({ error: 'an IAM role ARN' }).regex(ROLE_ARN, {
+  error: (issue) =>
+    `an IAM role ARN such as "arn:aws:iam::111122223333:role/reader" (no wildcards, no assumed-role session ARN; got ${JSON.stringify(issue.input)})`,
+});
+const roleOrUserArn = z.string({ error: 'an IAM role or user ARN' }).regex(ROLE_OR_USER_ARN, {
+  error: (issue) =>
+    `an IAM role or user ARN such as "arn:aws:iam::111122223333:role/secret-loader" (no wildcards, no assumed-role session ARN, not the account root; got ${JSON.stringify(issue.input)})`,
+});
+
 const verifyPath = z
   .string({ error: 'a read-only Platform API path such as "/api/v2/users/me"' })
   .regex(/^\/api\/v2\/[A-Za-z0-9/_.-]*$/, { error: 'a Platform API path starting with "/api/v2/" (no query string)' });
@@ -64,6 +85,12 @@ const clientCommon = {
   integrationCredentialIds: z.array(z.string().min(1, { error: 'a non-empty integration credential id' })).default([]),
   webhooks: z.array(webhookSchema).default([]),
   verifyPath: verifyPath.optional(),
+  /**
+   * IAM roles (this or another account) allowed to read this client's secret: the secret's resource
+   * policy allows GetSecretValue/DescribeSecret and the key policy allows kms:Decrypt through Secrets
+   * Manager for this secret only.
+   */
+  readers: z.array(roleArn).default([]),
 };
 
 const clientSchema = z.discriminatedUnion(
@@ -109,6 +136,16 @@ const configObject = z.strictObject({
       error: `a CloudWatch Logs retention: one of ${LOG_RETENTION_DAYS.join(', ')}`,
     })
     .default(365),
+  /**
+   * IAM roles or users that may write managed secrets besides the rotate function (and CloudFormation on
+   * a deploy): who loads the first values and repairs a broken document. Everyone else is denied by each
+   * secret's resource policy.
+   */
+  firstValueLoaders: z.array(roleOrUserArn).default([]),
+  /** What happens to the secrets and the key when they leave the stack (or the stack is deleted). */
+  removalPolicy: z
+    .enum(['retain', 'destroy'], { error: '"retain" (keep secrets and key when removed from the stack) or "destroy"' })
+    .default('retain'),
 });
 
 type Ctx = z.core.$RefinementCtx<z.output<typeof configObject>>;
@@ -116,6 +153,7 @@ type Ctx = z.core.$RefinementCtx<z.output<typeof configObject>>;
 /** The deployment configuration after validation (defaults applied). */
 export const rotatorConfigSchema = configObject.superRefine((config, ctx) => {
   checkUniqueNames(config, ctx);
+  checkUniquePrincipals(config, ctx);
   checkReferences(config, ctx);
   checkClientIds(config, ctx);
   checkPolicy(config, ctx);
@@ -145,6 +183,21 @@ function checkUniqueNames(config: RotatorConfig, ctx: Ctx): void {
       if (hooks.has(hook.name)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'webhooks', j, 'name'], message: `a webhook name unique within the client ("${hook.name}" repeats)` });
       hooks.add(hook.name);
     });
+  });
+}
+
+function checkUniquePrincipals(config: RotatorConfig, ctx: Ctx): void {
+  const check = (arns: readonly string[], path: (string | number)[]): void => {
+    const seen = new Map<string, number>();
+    arns.forEach((arn, j) => {
+      const first = seen.get(arn);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: [...path, j], message: `an ARN listed once ("${arn}" is also ${pathText([...path, first])})` });
+      else seen.set(arn, j);
+    });
+  };
+  check(config.firstValueLoaders, ['firstValueLoaders']);
+  config.clients.forEach((client, i) => {
+    check(client.readers, ['clients', i, 'readers']);
   });
 }
 

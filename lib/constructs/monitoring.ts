@@ -1,7 +1,7 @@
 /**
  * Alarms (all to the people topic) and one dashboard: rotations, failures and age per secret.
  */
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as events from 'aws-cdk-lib/aws-events';
@@ -29,10 +29,17 @@ export class Monitoring extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly overdueAlarms = new Map<string, cloudwatch.Alarm>();
   readonly dashboard: cloudwatch.Dashboard;
+  /**
+   * Every alarm's name starts with this (unique to this construct), so the topic and key policies can
+   * name "these alarms" in `aws:SourceArn` without referring to the alarms themselves (the alarms refer
+   * to the topic, which refers to the key: a reference back would be circular).
+   */
+  readonly alarmNamePrefix: string;
   private readonly alarmAction: actions.SnsAction;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
+    this.alarmNamePrefix = Names.uniqueResourceName(this, { maxLength: 96, separator: '-' });
     this.alarmAction = new actions.SnsAction(props.topic);
     const fiveMinutes = Duration.minutes(5);
 
@@ -68,7 +75,9 @@ export class Monitoring extends Construct {
         statistic: 'Maximum',
         period: Duration.hours(6),
       });
-      const alarm = new cloudwatch.Alarm(this, `Overdue${this.overdueAlarms.size}`, {
+      const overdueId = `Overdue${this.overdueAlarms.size}`;
+      const alarm = new cloudwatch.Alarm(this, overdueId, {
+        alarmName: `${this.alarmNamePrefix}-${overdueId}`,
         alarmDescription: `Secret ${secretName} is older than policy.maxRotationDays (${props.maxRotationDays}) plus one day, or no age sample arrived for 6 hours (check the age reporter state machine).`,
         metric: age,
         threshold: props.maxRotationDays + 1,
@@ -126,8 +135,14 @@ export class Monitoring extends Construct {
     });
   }
 
+  /** `arn:<partition>:cloudwatch:<region>:<account>:alarm:<prefix>-*`: every alarm of this construct. */
+  alarmArnPattern(): string {
+    return Stack.of(this).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${this.alarmNamePrefix}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+
   private atLeastOnce(id: string, metric: cloudwatch.IMetric, description: string): void {
     const alarm = new cloudwatch.Alarm(this, id, {
+      alarmName: `${this.alarmNamePrefix}-${id}`,
       alarmDescription: description,
       metric,
       threshold: 1,

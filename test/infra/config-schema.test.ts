@@ -53,6 +53,25 @@ describe('Config: deployment file schema', () => {
     expect(config.stackName).toBe('GenesysOAuthRotator');
     expect(config.rotateConcurrency).toBe(2);
     expect(config.clients[0]?.integrationCredentialIds).toEqual([]);
+    expect(config.clients[0]?.readers).toEqual([]);
+    expect(config.firstValueLoaders).toEqual([]);
+    expect(config.removalPolicy).toBe('retain');
+  });
+
+  it('accepts role and user ARNs with paths, in any partition, for readers and loaders', () => {
+    // Prepare
+    const input = validConfig();
+    input.firstValueLoaders = ['arn:aws:iam::111122223333:user/ops/break-glass', 'arn:aws-us-gov:iam::111122223333:role/secret-loader'];
+    input.clients[0]!.readers = ['arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Reader_0123456789abcdef'];
+    input.removalPolicy = 'destroy';
+
+    // Act
+    const config = parseRotatorConfig(input);
+
+    // Assess
+    expect(config.firstValueLoaders).toHaveLength(2);
+    expect(config.clients[0]?.readers).toHaveLength(1);
+    expect(config.removalPolicy).toBe('destroy');
   });
 
   it.each<[string, (c: RotatorConfigInput & Record<string, unknown>) => void, string, RegExp]>([
@@ -151,6 +170,54 @@ describe('Config: deployment file schema', () => {
       (c) => { c.policy.maxRotationDays = 4.5; },
       'policy.maxRotationDays',
       /a whole number of days/,
+    ],
+    [
+      'a loader ARN with a wildcard',
+      (c) => { c.firstValueLoaders = ['arn:aws:iam::111122223333:role/*']; },
+      'firstValueLoaders[0]',
+      /an IAM role or user ARN .*no wildcards.*got "arn:aws:iam::111122223333:role\/\*"/,
+    ],
+    [
+      'a loader given as an assumed-role session ARN',
+      (c) => { c.firstValueLoaders = ['arn:aws:sts::111122223333:assumed-role/loader/alice']; },
+      'firstValueLoaders[0]',
+      /no assumed-role session ARN/,
+    ],
+    [
+      'the account root as a loader',
+      (c) => { c.firstValueLoaders = ['arn:aws:iam::111122223333:root']; },
+      'firstValueLoaders[0]',
+      /not the account root/,
+    ],
+    [
+      'a loader listed twice',
+      (c) => { c.firstValueLoaders = ['arn:aws:iam::111122223333:role/loader', 'arn:aws:iam::111122223333:role/loader']; },
+      'firstValueLoaders[1]',
+      /listed once .*also firstValueLoaders\[0\]/,
+    ],
+    [
+      'a reader that is a user, not a role',
+      (c) => { c.clients[0]!.readers = ['arn:aws:iam::111122223333:user/bob']; },
+      'clients[0].readers[0]',
+      /an IAM role ARN/,
+    ],
+    [
+      'a reader whose account is not 12 digits',
+      (c) => { c.clients[1]!.readers = ['arn:aws:iam::1234:role/reader']; },
+      'clients[1].readers[0]',
+      /an IAM role ARN such as/,
+    ],
+    [
+      'a reader listed twice',
+      (c) => { c.clients[0]!.readers = ['arn:aws:iam::111122223333:role/r', 'arn:aws:iam::111122223333:role/r']; },
+      'clients[0].readers[1]',
+      /listed once/,
+    ],
+    [
+      'an unknown removal policy',
+      (c) => { (c as Record<string, unknown>).removalPolicy = 'delete'; },
+      'removalPolicy',
+      /"retain" .* or "destroy"/,
     ],
     [
       'a misspelt key',

@@ -54,6 +54,19 @@ describe('cdk-nag: AwsSolutions', () => {
     expect(acks.map((a) => a.ack.id.replace(/^Annotation::/, ''))).not.toContain('AwsSolutions-IAM5');
   });
 
+  it('acknowledges wildcard findings only on the role policies that hold them, one per role', () => {
+    // Act
+    const wildcard = acknowledgements(synth.app).filter((a) => a.ack.id.replace(/^Annotation::/, '').startsWith('AwsSolutions-IAM5'));
+
+    // Assess: the rotate and notify roles (X-Ray) and the age reporter's role (metrics, logs delivery, X-Ray)
+    expect(wildcard.map((a) => a.ack.id.replace(/^Annotation::/, ''))).toEqual(Array(3).fill('AwsSolutions-IAM5[Resource::*]'));
+    expect(wildcard.map((a) => a.path).sort()).toEqual([
+      'GenesysOAuthRotator/Rotator/AgeReporter/StateMachine/Role/DefaultPolicy',
+      'GenesysOAuthRotator/Rotator/Notify/Role/DefaultPolicy',
+      'GenesysOAuthRotator/Rotator/Rotate/Role/DefaultPolicy',
+    ]);
+  });
+
   it('would report a finding the stack does not acknowledge (the check can fail)', () => {
     // Prepare: a fresh app with one unencrypted, TLS-optional topic
     const fresh = synthExample();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { ConfigurationError } from '../../lambdas/core/errors';
@@ -5,7 +6,7 @@ import { validateSecretDocument } from '../../lambdas/core/secret-document';
 import { loadRotatorConfig } from '../../lib/config/load';
 import type { RotatorConfig } from '../../lib/config/schema';
 import { GenesysOAuthRotator } from '../../lib/genesys-oauth-rotator';
-import { EXAMPLE_CONFIG, logicalIdByName, synthExample, type Synthesised } from './synth';
+import { CDK_JSON_CONTEXT, EXAMPLE_CONFIG, logicalIdByName, synthExample, type Synthesised } from './synth';
 
 type Json = Record<string, unknown>;
 interface Statement {
@@ -61,6 +62,9 @@ function roleOf(functionId: string): string {
 
 const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 const resourcesOf = (s: Statement): unknown[] => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
+/** Active tracing's actions: the only ones without resource-level permissions a function role holds. */
+const XRAY_ACTIONS = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+const isTracing = (s: Statement): boolean => JSON.stringify(actionsOf(s).sort()) === JSON.stringify(XRAY_ACTIONS);
 
 describe('Stack: secrets and rotation schedules', () => {
   it('creates one rotation schedule per managed secret with the configured expression and window', () => {
@@ -167,6 +171,17 @@ describe('Stack: functions', () => {
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
 
+  it('traces both functions actively with X-Ray, the only statement on "*" in their roles', () => {
+    // Assess
+    template.allResourcesProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
+    for (const fn of ['rotation function', 'webhooks']) {
+      const statements = policyStatementsOfRole(roleOf(functionLogicalId(fn)));
+      const tracing = statements.filter(isTracing);
+      expect(tracing).toHaveLength(1);
+      expect(tracing[0]!.Resource).toBe('*');
+    }
+  });
+
   it('reserves concurrency on the rotate function only', () => {
     expect(propertiesOf(functionLogicalId('rotation function')).ReservedConcurrentExecutions).toBe(config.rotateConcurrency);
     expect(propertiesOf(functionLogicalId('webhooks')).ReservedConcurrentExecutions).toBeUndefined();
@@ -242,10 +257,29 @@ describe('Stack: least privilege', () => {
     ]);
     expect(resourcesOf(bySid('RotateManagedSecrets'))).toEqual(expect.arrayContaining(managed));
     expect(resourcesOf(bySid('RotateManagedSecrets'))).toHaveLength(managed.length);
-    expect(bySid('ClearEmergencyTag').Condition).toEqual({ 'ForAllValues:StringEquals': { 'aws:TagKeys': ['genesys-rotator:emergency'] } });
+    // Tags: only the emergency key, to bind a request to a rotation and to clear it (never another tag).
+    const emergencyKeyOnly = { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['genesys-rotator:emergency'] }, Null: { 'aws:TagKeys': 'false' } };
+    expect(bySid('ClearEmergencyTag')).toMatchObject({ Action: 'secretsmanager:UntagResource', Condition: emergencyKeyOnly });
+    expect(bySid('BindEmergencyTag')).toMatchObject({ Action: 'secretsmanager:TagResource', Condition: emergencyKeyOnly });
+    expect(resourcesOf(bySid('BindEmergencyTag'))).toHaveLength(managed.length);
     expect(bySid('PublishRotatedEvents')).toMatchObject({ Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [busId, 'Arn'] } });
     expect(bySid('UseKeyThroughSecretsManager').Condition).toBeDefined();
-    expect(statements.flatMap(resourcesOf)).not.toContain('*');
+    expect(statements.filter((st) => !isTracing(st)).flatMap(resourcesOf)).not.toContain('*');
+  });
+
+  it('lets the rotate function use the key through Secrets Manager to decrypt and make data keys, never to encrypt', () => {
+    // Prepare
+    const statements = policyStatementsOfRole(roleOf(functionLogicalId('rotation function')));
+    const keyId = Object.keys(template.findResources('AWS::KMS::Key'))[0]!;
+
+    // Act
+    const keyUse = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('kms:')));
+
+    // Assess: PutSecretValue with a customer managed key needs GenerateDataKey and Decrypt only
+    expect(keyUse).toHaveLength(1);
+    expect(actionsOf(keyUse[0]!).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(keyUse[0]!.Resource).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    expect(JSON.stringify(keyUse[0]!.Condition)).toContain('secretsmanager.');
   });
 
   it('lets the notify function read only dependent, admin and signing-key secrets', () => {
@@ -259,7 +293,7 @@ describe('Stack: least privilege', () => {
     expect(resourcesOf(read)).toHaveLength(names.length);
     expect(resourcesOf(read)).toEqual(expect.arrayContaining(names.map((n) => ({ Ref: logicalIdByName(template, 'AWS::SecretsManager::Secret', n) }))));
     expect(statements.flatMap(actionsOf)).not.toContain('secretsmanager:PutSecretValue');
-    expect(statements.flatMap(resourcesOf)).not.toContain('*');
+    expect(statements.filter((st) => !isTracing(st)).flatMap(resourcesOf)).not.toContain('*');
   });
 
   it('rotates the key and lets only EventBridge and CloudWatch alarms use it as services, to decrypt and make data keys', () => {
@@ -277,6 +311,44 @@ describe('Stack: least privilege', () => {
     // Account principals may use the key only through Secrets Manager (beyond the default admin statement).
     const accountUse = statements.filter((s) => 'AWS' in s.Principal && s.Action !== 'kms:*');
     for (const statement of accountUse) expect(JSON.stringify(statement.Condition)).toContain('kms:ViaService');
+  });
+
+  it('lets CloudWatch use the key only for this account\'s alarms of this rotator', () => {
+    // Prepare
+    const policy = new Capture();
+    template.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: policy });
+    const statements = (policy.asObject() as { Statement: (Statement & { Principal: Json })[] }).Statement;
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmName: string } }[];
+
+    // Act
+    const cloudwatch = statements.filter((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }));
+
+    // Assess
+    expect(cloudwatch).toHaveLength(1);
+    const condition = cloudwatch[0]!.Condition as { StringEquals: Json; ArnLike: { 'aws:SourceArn': { 'Fn::Join': [string, unknown[]] } } };
+    expect(condition.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+    const pattern = condition.ArnLike['aws:SourceArn']['Fn::Join'][1];
+    const prefix = (pattern[pattern.length - 1] as string).replace(/^:alarm:/, '').replace(/\*$/, '');
+    expect(pattern).toEqual(['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:alarm:${prefix}*`]);
+    // The pattern covers every alarm the stack has, and nothing named otherwise.
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmName.startsWith(prefix)).toBe(true);
+  });
+
+  it('gives EventBridge the key without aws:Source* conditions, which KMS does not support for EventBridge deliveries', () => {
+    // Prepare
+    const policy = new Capture();
+    template.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: policy });
+    const statements = (policy.asObject() as { Statement: (Statement & { Principal: Json })[] }).Statement;
+
+    // Act
+    const eventBridge = statements.filter((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'events.amazonaws.com' }));
+
+    // Assess: the SNS guide says aws:SourceAccount / aws:SourceArn in a key policy break EventBridge-to-
+    // encrypted-topic delivery; the topic and queue policies carry them instead (next tests).
+    expect(eventBridge).toHaveLength(1);
+    expect(eventBridge[0]!.Sid).toBe('AllowEventBridgeDeliveryToEncryptedTopicAndQueues');
+    expect(JSON.stringify(eventBridge[0]!.Condition ?? {})).not.toContain('aws:Source');
   });
 });
 
@@ -314,6 +386,35 @@ describe('Stack: events, notifications and alarms', () => {
     });
     template.resourceCountIs('AWS::SNS::Subscription', config.notifications.emails.length);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'platform-oncall@example.com' });
+  });
+
+  it('lets only this account\'s rules and alarms of this rotator publish to the topic', () => {
+    // Prepare
+    const document = new Capture();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: document });
+    const statements = (document.asObject() as { Statement: (Statement & { Principal: Json })[] }).Statement;
+    const rules = ['RotatedRule', 'RotationFailedRule'].map((r) => ({ 'Fn::GetAtt': [Object.keys(template.findResources('AWS::Events::Rule')).find((id) => id.includes(r))!, 'Arn'] }));
+
+    // Act
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    const fromEventBridge = allows.filter((s) => JSON.stringify(s.Principal).includes('events.amazonaws.com'));
+
+    // Assess
+    expect(allows.length).toBe(3);
+    for (const statement of allows) {
+      expect(statement.Action).toBe('sns:Publish');
+      expect(statement.Condition).toMatchObject({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
+      expect(JSON.stringify(statement.Condition)).toContain('aws:SourceArn');
+    }
+    expect(fromEventBridge.map((s) => (s.Condition as { ArnEquals: Json }).ArnEquals['aws:SourceArn'])).toEqual(expect.arrayContaining(rules));
+    expect(allows.filter((s) => JSON.stringify(s.Principal).includes('cloudwatch.amazonaws.com'))).toHaveLength(1);
+  });
+
+  it('lets EventBridge send to the delivery dead-letter queue only for this stack\'s rules', () => {
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')) as { Properties: { PolicyDocument: { Statement: Statement[] } } }[];
+    const sends = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s) => s.Effect === 'Allow');
+    expect(sends).toHaveLength(2);
+    for (const statement of sends) expect(statement.Condition).toEqual({ ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [expect.stringMatching(/Rule/), 'Arn'] } } });
   });
 
   it('encrypts both dead-letter queues and enforces TLS on them', () => {
@@ -430,5 +531,15 @@ describe('Construct: GenesysOAuthRotator', () => {
       });
     expect(build).toThrow(ConfigurationError);
     expect(build).toThrow(/→ at clients\[0\]\.strategy/);
+  });
+});
+
+describe('App: feature flags', () => {
+  it('sets every flag aws-cdk-lib recommends, to the recommended value, in cdk.json', () => {
+    // Prepare
+    const recommended = JSON.parse(readFileSync(require.resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8')) as Json;
+
+    // Assess: `cdk synth` no longer reports unconfigured flags
+    expect(CDK_JSON_CONTEXT).toEqual(expect.objectContaining(recommended));
   });
 });
