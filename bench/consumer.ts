@@ -14,7 +14,8 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { Agent, request } from 'undici';
 import { createCredentialProvider } from '../client';
-import { createGenesysClient } from '../lambdas/core/genesys/client';
+import { GenesysApiClient } from '../lambdas/core/genesys/api-client';
+import { nodeTransport } from '../lambdas/core/genesys/node-transport';
 import type { Sandbox } from '../local/sandbox';
 import { figure, pairedRatio, timed, type Figure } from './lib/stats';
 import type { Json } from './lib/results';
@@ -73,8 +74,8 @@ function subjects(sandbox: Sandbox, secretId: string, agent: Agent): Subject[] {
     {
       name: 'provider (client/)',
       create: () => {
-        // The default Secrets Manager client (env endpoint, the provider's timeouts): what ships.
-        const provider = createCredentialProvider({ secretId, genesysBaseUrl: baseUrl, dispatcher: agent, secretMaxAgeMs: CACHE_AGE_SECONDS * 1000 });
+        // The default Secrets Manager client (env endpoint, the provider's timeouts) and Genesys client (Node's https): what ships.
+        const provider = createCredentialProvider({ secretId, genesysBaseUrl: baseUrl, secretMaxAgeMs: CACHE_AGE_SECONDS * 1000 });
         return () => provider.getAccessToken();
       },
     },
@@ -169,7 +170,8 @@ async function measureLifetimes(calls: number): Promise<{ lifetimeSeconds: numbe
     const baseUrl = sandbox.genesys.baseUrl;
     const provider = createCredentialProvider({
       secretId: client.secretArn,
-      genesys: (environment) => createGenesysClient({ environment, baseUrl, now: clock }),
+      // The provider's own Genesys client (Node's http), with the simulated clock.
+      genesys: (environment) => new GenesysApiClient({ environment, baseUrl, transport: nodeTransport(), now: clock }),
       secretMaxAgeMs: CACHE_AGE_SECONDS * 1000,
       now: clock,
     });

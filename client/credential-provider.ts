@@ -27,16 +27,17 @@
  * - Never logs a secret or a token; errors are the Genesys client's and Secrets Manager's typed ones.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Dispatcher } from 'undici';
 import { sdkClientConfig } from '../lambdas/core/aws/sdk-clients';
 import { AWSCURRENT, AWSPENDING, SecretsStore, type SecretValue } from '../lambdas/core/aws/secrets-store';
 import { isCredentialRefusal, SecretsManagerError, type GenesysAuthError } from '../lambdas/core/errors';
-import { genesysClientsByEnvironment } from '../lambdas/core/genesys/client';
+import { clientsByEnvironment, GenesysApiClient } from '../lambdas/core/genesys/api-client';
+import { fetchTransport, type FetchFunction } from '../lambdas/core/genesys/fetch-transport';
+import { nodeTransport } from '../lambdas/core/genesys/node-transport';
 import type { AccessToken, GenesysApi } from '../lambdas/core/genesys/types';
 import { silentLog, type Log } from '../lambdas/core/log';
 import { describeError } from '../lambdas/core/redaction';
 import type { GenesysEnvironment } from '../lambdas/core/regions';
-import { parseSecretDocument, type SecretDocument } from '../lambdas/core/secret-document';
+import { parseConsumerCredentials, type ConsumerCredentials } from './credential-fields';
 
 export interface CredentialProviderOptions {
   /** ARN or name of the secret holding the integration's secret document. */
@@ -53,12 +54,15 @@ export interface CredentialProviderOptions {
    * @default 5 seconds
    */
   readonly secretsManagerTimeoutMs?: number;
-  /** Genesys Cloud client per region. @default the product's client (undici), one per environment */
+  /** Genesys Cloud client per region. @default the product's client over Node's `https`, one per environment */
   readonly genesys?: (environment: GenesysEnvironment) => GenesysApi;
   /** Base URL serving `/oauth/token` for local stand-ins. @default `process.env.GENESYS_CLOUD_BASE_URL` (unset in production) */
   readonly genesysBaseUrl?: string;
-  /** undici dispatcher for the default Genesys client. */
-  readonly dispatcher?: Dispatcher;
+  /**
+   * Send the default Genesys client's token requests with this `fetch` instead of Node's `https` (e.g.
+   * undici's `fetch` with a proxy agent, or a test double). @default not used: Node's `https`
+   */
+  readonly fetch?: FetchFunction;
   /**
    * How long a secret read is reused before AWSCURRENT is read again for the next token. If that read
    * fails (anything but "not found"), the cached secret is used and the read retried on a later refresh.
@@ -92,7 +96,7 @@ export interface CredentialProvider {
 interface SecretRead {
   readonly versionId: string;
   readonly stage: string;
-  readonly doc: SecretDocument;
+  readonly doc: ConsumerCredentials;
   readonly readAtMs: number;
 }
 
@@ -292,15 +296,15 @@ class SecretsManagerCredentialProvider implements CredentialProvider {
   }
 
   #toRead(value: SecretValue, stage: string): SecretRead {
-    return { versionId: value.versionId, stage, doc: parseSecretDocument(value.secretString, this.#secretId), readAtMs: this.#now() };
+    return { versionId: value.versionId, stage, doc: parseConsumerCredentials(value.secretString, this.#secretId), readAtMs: this.#now() };
   }
 }
 
+/** The product's Genesys client (retries, timeouts, typed errors) over Node's built-in HTTP: no HTTP library is bundled. */
 function defaultGenesysFactory(options: CredentialProviderOptions): (environment: GenesysEnvironment) => GenesysApi {
-  return genesysClientsByEnvironment({
-    baseUrl: options.genesysBaseUrl ?? (process.env.GENESYS_CLOUD_BASE_URL || undefined),
-    dispatcher: options.dispatcher,
-  });
+  const baseUrl = options.genesysBaseUrl ?? (process.env.GENESYS_CLOUD_BASE_URL || undefined);
+  const transport = options.fetch !== undefined ? fetchTransport(options.fetch) : nodeTransport();
+  return clientsByEnvironment((environment) => new GenesysApiClient({ environment, transport, ...(baseUrl !== undefined ? { baseUrl } : {}) }));
 }
 
 /** Create a provider for one secret. Keep one per secret for the life of the process (module scope in a Lambda). */

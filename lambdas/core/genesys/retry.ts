@@ -1,10 +1,10 @@
 /**
  * When a Genesys Cloud call is tried again, and how long to wait first (GENESYS-API.md §6).
  *
- * Pure functions: `client.ts` feeds them what an attempt produced and sleeps for what they return.
+ * Pure functions: `api-client.ts` feeds them what an attempt produced and sleeps for what they return.
  * The rules follow the Go SDK (`apiclient.go`): retry 429 unless `Retry-After` exceeds the cap,
  * retry 5xx except 501, never retry another 4xx. Dropped or refused connections and timeouts are
- * retried too; whether that is safe for a given call is the caller's concern (see client.ts).
+ * retried too; whether that is safe for a given call is the caller's concern (see api-client.ts).
  */
 import { ValidationError } from '../errors';
 
@@ -74,10 +74,28 @@ const TRANSIENT_CONNECTION_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_BODY_TIMEOUT',
 ]);
 
-/** The `code` of a Node or undici error, if it has a string one. */
+/** Causes followed when looking for a socket error: fetch wraps it once; a few more levels cost nothing. */
+const MAX_CAUSE_DEPTH = 4;
+
+const ownCode = (value: unknown): string | undefined =>
+  typeof value === 'object' && value !== null && 'code' in value && typeof value.code === 'string' ? value.code : undefined;
+
+/**
+ * The error that carries a string `code`: `error` itself (undici, Node sockets), or the nearest one in
+ * its `cause` chain (fetch's `TypeError: fetch failed` wraps the socket error).
+ */
+export function connectionError(error: unknown): object | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth <= MAX_CAUSE_DEPTH && typeof current === 'object' && current !== null; depth++) {
+    if (ownCode(current) !== undefined) return current;
+    current = 'cause' in current ? current.cause : undefined;
+  }
+  return undefined;
+}
+
+/** The `code` of a Node, undici or fetch connection error (see `connectionError`), if there is a string one. */
 export function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  return typeof error.code === 'string' ? error.code : undefined;
+  return ownCode(connectionError(error));
 }
 
 /** True for a dropped, refused or timed-out connection (not for a bad argument or an unmatched mock). */

@@ -1,5 +1,5 @@
 /**
- * What the rest of the product needs from Genesys Cloud. `client.ts` implements it over undici;
+ * What the rest of the product needs from Genesys Cloud. `api-client.ts` implements it over a transport;
  * nothing else speaks HTTP to Genesys Cloud.
  */
 import { inspect } from 'node:util';

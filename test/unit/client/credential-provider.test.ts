@@ -711,3 +711,47 @@ describe('Function: createCredentialProvider', () => {
     });
   });
 });
+
+describe('Function: createCredentialProvider, default Genesys client', () => {
+  it('gets the token over the `fetch` given (instead of Node https), reading only the consumer fields', async () => {
+    // Prepare: a document without the rotator's fields, a fetch that plays Genesys Cloud's token endpoint
+    const sm = mockClient(SecretsManagerClient);
+    mocks.push(sm);
+    sm.on(GetSecretValueCommand).resolves({
+      VersionId: 'v-1',
+      VersionStages: ['AWSCURRENT'],
+      SecretString: JSON.stringify({ environment: 'mypurecloud.de', clientId: 'app', clientSecret: 's1' }),
+    });
+    const fetchStub = jest.fn((_url: string, _init: RequestInit) =>
+      Promise.resolve(new Response(JSON.stringify({ access_token: 'tok-fetch', token_type: 'bearer', expires_in: 3600 }), { status: 200 })),
+    );
+    const subject = createCredentialProvider({ secretId: SECRET_ID, secretsManager: new SecretsManagerClient({}), fetch: fetchStub });
+
+    // Act
+    const token = await subject.getAccessToken();
+
+    // Assess: the region's login host, Basic credentials of the document's client
+    expect(token).toBe('tok-fetch');
+    expect(fetchStub).toHaveBeenCalledTimes(1);
+    const [url, init] = fetchStub.mock.calls[0]!;
+    expect(url).toBe('https://login.mypurecloud.de/oauth/token');
+    expect(init.headers).toMatchObject({ authorization: `Basic ${Buffer.from('app:s1').toString('base64')}` });
+  });
+
+  it('sends token requests to `genesysBaseUrl` (the local stand-ins) when given', async () => {
+    // Prepare
+    const sm = mockClient(SecretsManagerClient);
+    mocks.push(sm);
+    sm.on(GetSecretValueCommand).resolves({ VersionId: 'v-1', VersionStages: ['AWSCURRENT'], SecretString: doc('app', 's1') });
+    const fetchStub = jest.fn((_url: string, _init: RequestInit) =>
+      Promise.resolve(new Response(JSON.stringify({ access_token: 'tok-local', token_type: 'bearer', expires_in: 3600 }), { status: 200 })),
+    );
+    const subject = createCredentialProvider({ secretId: SECRET_ID, secretsManager: new SecretsManagerClient({}), fetch: fetchStub, genesysBaseUrl: 'http://127.0.0.1:9/' });
+
+    // Act
+    await subject.getAccessToken();
+
+    // Assess
+    expect(fetchStub.mock.calls[0]?.[0]).toBe('http://127.0.0.1:9/oauth/token');
+  });
+});

@@ -3,6 +3,7 @@ import {
   backoffDelayMs,
   decideRetry,
   DEFAULT_RETRY_POLICY,
+  errorCode,
   isRetryableStatus,
   isTransientConnectionError,
   parseRetryAfterSeconds,
@@ -130,5 +131,29 @@ describe('Function: decideRetry', () => {
     // Act / Assess
     expect(decideRetry(policy, 1, { kind: 'connection', transient: true }, () => 1)).toEqual({ retry: true, delayMs: 200 });
     expect(decideRetry(policy, 1, { kind: 'connection', transient: false })).toEqual({ retry: false, reason: 'final' });
+  });
+});
+
+describe('Function: errorCode', () => {
+  it("finds the socket error's code in the cause chain (fetch wraps it in `TypeError: fetch failed`)", () => {
+    // Prepare
+    const wrapped = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) });
+
+    // Act / Assess
+    expect(errorCode(wrapped)).toBe('ECONNREFUSED');
+    expect(isTransientConnectionError(wrapped)).toBe(true);
+  });
+
+  it('prefers the outer code, and gives up on a cause chain without one (or a cycle)', () => {
+    // Prepare
+    const outer = Object.assign(new Error('x', { cause: Object.assign(new Error('y'), { code: 'ECONNRESET' }) }), { code: 'UND_ERR_ABORTED' });
+    const cyclic: { cause?: unknown } = {};
+    cyclic.cause = cyclic;
+
+    // Act / Assess
+    expect(errorCode(outer)).toBe('UND_ERR_ABORTED');
+    expect(errorCode(new TypeError('fetch failed', { cause: new Error('no code') }))).toBeUndefined();
+    expect(errorCode(cyclic)).toBeUndefined();
+    expect(errorCode('ECONNRESET')).toBeUndefined();
   });
 });
