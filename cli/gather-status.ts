@@ -9,7 +9,7 @@ import { AWSCURRENT, SecretsStore } from '../lambdas/core/aws/secrets-store';
 import { isCredentialRefusal } from '../lambdas/core/errors';
 import { describeDocument, describeError } from '../lambdas/core/redaction';
 import { TAGS } from '../lambdas/core/rotation/engine';
-import { parseSecretDocument, type SecretDocument } from '../lambdas/core/secret-document';
+import { parseSecretDocument, STRATEGIES, type SecretDocument } from '../lambdas/core/secret-document';
 import {
   classifySecret,
   DAY_MS,
@@ -37,6 +37,8 @@ export interface SecretStatus {
   readonly alternateClientId: string | null;
   readonly adminSecretId: string | null;
   readonly rotationEnabled: boolean;
+  /** Whether a rotation function is configured; `null` when not known. */
+  readonly hasRotationFunction: boolean | null;
   readonly createdDate: string;
   readonly lastRotatedDate: string | null;
   readonly nextRotationDate: string | null;
@@ -89,6 +91,37 @@ async function readVersion(ctx: CliContext, secretArn: string, selector: { stage
   return { doc: parseSecretDocument(value.secretString, `${secretArn} (${selector.stage ?? selector.versionId ?? AWSCURRENT})`), createdDate: value.createdDate };
 }
 
+/** The identifiers `status` shows of a document. */
+interface PublicFields {
+  readonly environment?: string;
+  readonly clientId?: string;
+  readonly strategy?: string;
+  readonly alternateClientId?: string;
+  readonly adminSecretId?: string;
+}
+
+/**
+ * The identifiers of a document the rotator cannot use (e.g. an unknown region), so that `status` still
+ * says which clients the secret is about: only these fields, only string values, and `strategy` only when
+ * it is one the rotator knows. Never `clientSecret`, never the user's own fields.
+ */
+async function publicFieldsOfUnusable(ctx: CliContext, secretArn: string): Promise<PublicFields> {
+  let json: unknown;
+  try {
+    json = JSON.parse((await new SecretsStore(ctx.secretsManager).findValue(secretArn, { stage: AWSCURRENT }))?.secretString ?? '');
+  } catch {
+    return {};
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return {};
+  const record = json as Record<string, unknown>;
+  const text = (key: keyof PublicFields): Record<string, string> => {
+    const value = record[key];
+    return typeof value === 'string' && value !== '' ? { [key]: value } : {};
+  };
+  const strategy = STRATEGIES.find((known) => known === record.strategy);
+  return { ...text('environment'), ...text('clientId'), ...(strategy !== undefined ? { strategy } : {}), ...text('alternateClientId'), ...text('adminSecretId') };
+}
+
 /** One token request with the stored credentials; the token itself is dropped. */
 async function verdict(ctx: CliContext, doc: SecretDocument): Promise<CredentialVerdict> {
   try {
@@ -125,11 +158,13 @@ export async function gatherStatus(ctx: CliContext, access: GenesysAccess, meta:
   const now = ctx.now();
   let current: StoredVersion | undefined;
   let documentError: string | null = null;
+  let unusable: PublicFields = {};
   try {
     current = await readVersion(ctx, meta.arn, { stage: AWSCURRENT });
     if (current === undefined) documentError = 'no AWSCURRENT value';
   } catch (error) {
     documentError = String(describeError(error).errorMessage);
+    unusable = await publicFieldsOfUnusable(ctx, meta.arn);
   }
   const doc = current?.doc;
   const inspected = await inspectPending(ctx.secretsManager, meta);
@@ -150,16 +185,17 @@ export async function gatherStatus(ctx: CliContext, access: GenesysAccess, meta:
     }
   }
 
-  const described = doc === undefined ? undefined : describeDocument(doc);
+  const described: PublicFields = doc === undefined ? unusable : describeDocument(doc);
   return {
     name: meta.name,
     arn: meta.arn,
-    strategy: described?.strategy ?? null,
-    environment: described?.environment ?? null,
-    clientId: described?.clientId ?? null,
-    alternateClientId: described?.alternateClientId ?? null,
-    adminSecretId: described?.adminSecretId ?? null,
+    strategy: described.strategy ?? null,
+    environment: described.environment ?? null,
+    clientId: described.clientId ?? null,
+    alternateClientId: described.alternateClientId ?? null,
+    adminSecretId: described.adminSecretId ?? null,
     rotationEnabled: meta.rotationEnabled,
+    hasRotationFunction: meta.hasRotationFunction ?? null,
     createdDate: meta.createdDate.toISOString(),
     lastRotatedDate: iso(meta.lastRotatedDate),
     nextRotationDate: iso(meta.nextRotationDate),
@@ -192,6 +228,7 @@ export async function gatherStatus(ctx: CliContext, access: GenesysAccess, meta:
 
 export interface StatusSummary {
   readonly total: number;
+  /** Nothing to report: the age is within the policy and nothing fails (a failing secret is never ok). */
   readonly ok: number;
   readonly dueSoon: number;
   readonly overdue: number;
@@ -200,6 +237,8 @@ export interface StatusSummary {
   readonly inProgress: number;
   /** Secrets whose stored credentials are all refused (the client has no working secret). */
   readonly broken: number;
+  /** Secrets whose current document the rotator cannot use (STATE `FAILED`). */
+  readonly failed: number;
   readonly failing: number;
 }
 
@@ -207,13 +246,14 @@ export function summarise(statuses: readonly SecretStatus[]): StatusSummary {
   const count = (predicate: (status: SecretStatus) => boolean): number => statuses.filter(predicate).length;
   return {
     total: statuses.length,
-    ok: count((s) => s.age.state === 'ok'),
+    ok: count((s) => s.age.state === 'ok' && !s.failing),
     dueSoon: count((s) => s.age.state === 'due-soon'),
     overdue: count((s) => s.age.state === 'overdue'),
     noPolicy: count((s) => s.age.state === 'no-policy'),
     stuck: count((s) => s.rotation.state === 'stuck'),
     inProgress: count((s) => s.rotation.state === 'in-progress'),
     broken: count((s) => s.credentials.state === 'broken'),
+    failed: count((s) => s.documentError !== null),
     failing: count((s) => s.failing),
   };
 }

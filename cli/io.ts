@@ -24,6 +24,11 @@ export interface CliIo {
   readonly pollIntervalMs?: number;
   /** AWS SDK timeouts and attempts (tests shorten them). @default DEFAULT_SDK_TIMEOUTS (lambdas/core/aws/sdk-clients.ts) */
   readonly sdkTimeouts?: Partial<SdkTimeouts>;
+  /**
+   * Resolves with the signal's name when a command that runs until stopped (`local`) is to stop:
+   * bin/cli.ts resolves it on SIGINT or SIGTERM. @default the process's SIGINT or SIGTERM
+   */
+  readonly untilStopped?: () => Promise<string>;
 }
 
 export interface Output {

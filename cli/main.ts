@@ -6,6 +6,7 @@
 import { SecretsManagerError, SecretDocumentError, ValidationError, RotatorError } from '../lambdas/core/errors';
 import { commandHelp, parseCommand, PROGRAM, programHelp, splitCommand, type CommandSpec, type ParsedCommand } from './args';
 import { emergencyCommand, runEmergency } from './commands/emergency';
+import { localCommand, runLocal } from './commands/local';
 import { reportCommand, runReport } from './commands/report';
 import { rotateCommand, runRotate } from './commands/rotate';
 import { runStatus, statusCommand } from './commands/status';
@@ -19,13 +20,18 @@ export type { CliIo } from './io';
 export { EXIT } from './exit-codes';
 
 type Runner = (ctx: CliContext, parsed: ParsedCommand, out: Output, progress: Progress, io: CliIo) => Promise<ExitCode>;
+/** A command that needs no AWS or Genesys Cloud clients (`CommandSpec.standalone`). */
+type StandaloneRunner = (parsed: ParsedCommand, out: Output, io: CliIo) => Promise<ExitCode>;
 
-const COMMANDS: readonly { readonly spec: CommandSpec; readonly run: Runner }[] = [
+type Command = { readonly spec: CommandSpec; readonly run: Runner } | { readonly spec: CommandSpec & { readonly standalone: true }; readonly runStandalone: StandaloneRunner };
+
+const COMMANDS: readonly Command[] = [
   { spec: statusCommand, run: async (ctx, parsed, out) => await runStatus(ctx, parsed, out) },
   { spec: rotateCommand, run: async (ctx, parsed, out, progress) => await runRotate(ctx, parsed, out, progress) },
   { spec: emergencyCommand, run: runEmergency },
   { spec: verifyCommand, run: async (ctx, parsed, out) => await runVerify(ctx, parsed, out) },
   { spec: reportCommand, run: async (ctx, parsed, out) => await runReport(ctx, parsed, out) },
+  { spec: { ...localCommand, standalone: true }, runStandalone: runLocal },
 ];
 
 const SPECS = COMMANDS.map((command) => command.spec);
@@ -35,9 +41,19 @@ function isUsageError(error: unknown): error is ValidationError {
   return error instanceof ValidationError && !(error instanceof SecretDocumentError);
 }
 
+/** What to do about AWS credential failures, by the SDK's error name. */
+const CREDENTIAL_HINTS: Readonly<Record<string, string>> = {
+  CredentialsProviderError: `no AWS credentials found. Set AWS_PROFILE (or --profile) to a profile that may read the secrets, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; to try the CLI without AWS, run "${PROGRAM} local" and use the variables it prints`,
+  ExpiredTokenException: 'the AWS credentials have expired: renew them (e.g. "aws sso login" for an SSO profile) and run the command again',
+  ExpiredToken: 'the AWS credentials have expired: renew them (e.g. "aws sso login" for an SSO profile) and run the command again',
+  UnrecognizedClientException: 'AWS does not recognise these credentials: check AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and the Region',
+};
+
 /** Message for people: ours as written; the SDK's service message added (AWS messages carry no secret). */
 function errorText(error: unknown): string {
   if (!(error instanceof Error)) return 'unexpected failure';
+  const credentialHint = error instanceof SecretsManagerError && error.awsErrorName !== undefined ? CREDENTIAL_HINTS[error.awsErrorName] : undefined;
+  if (credentialHint !== undefined) return `${error.message}: ${credentialHint}`;
   if (error instanceof SecretsManagerError && error.cause instanceof Error && error.cause.message !== '' && error.cause.message !== error.awsErrorName) {
     return `${error.message} (${error.cause.message})`;
   }
@@ -81,6 +97,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.ok;
   }
   const json = parsed.values.json === true;
+
+  if ('runStandalone' in entry) {
+    try {
+      return await entry.runStandalone(parsed, createOutput(io, json), io);
+    } catch (error) {
+      return report(io, json, isUsageError(error) ? EXIT.usage : EXIT.checkFailed, error);
+    }
+  }
 
   let ctx: CliContext;
   try {

@@ -7,18 +7,28 @@
  * - for an emergency, the rotation clears the emergency tag last; a rotation honours the emergency only
  *   when its createSecret wrote its version into the tag (lambdas/core/rotation/emergency-tag.ts), so a
  *   version that is AWSCURRENT while the tag names another version (or none) finished without honouring it.
- * Success: the version is AWSCURRENT (and the tag is gone, when asked). Failure: the timeout passes
- * first, or the version loses its AWSPENDING label without becoming AWSCURRENT.
+ * Success: the version is AWSCURRENT (and the tag is gone, when asked). Otherwise the timeout passed
+ * first (`not-finished`: the rotation goes on, and nothing says it failed: a step is called failed only
+ * when the version is older than status's grace for it, DEFAULT_NO_VALUE_GRACE_MS), or the version lost
+ * its AWSPENDING label without becoming AWSCURRENT (`replaced`).
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AWSCURRENT, AWSPENDING } from '../lambdas/core/aws/secrets-store';
 import { isBoundTo, parseEmergencyTag } from '../lambdas/core/rotation/emergency-tag';
-import { formatDuration } from '../lambdas/core/status/classify';
+import { DEFAULT_NO_VALUE_GRACE_MS, formatDuration } from '../lambdas/core/status/classify';
 import { describeSecret, listVersions, versionHasValue, type SecretMeta } from './aws/managed-secrets';
 import type { Progress } from './progress';
 
 export type StepName = 'RotateSecret' | 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret' | 'emergencyTag';
-export type StepStatus = 'done' | 'failed' | 'not reached' | 'unknown' | 'skipped';
+/** `pending`: not done when the wait ended, and not known to have failed (the rotation may still do it). */
+export type StepStatus = 'done' | 'failed' | 'pending' | 'not reached' | 'unknown' | 'skipped';
+
+/**
+ * How the wait ended: `rotated` (the version is AWSCURRENT, the tag gone when asked), `not-finished`
+ * (the timeout passed first; the rotation goes on), `replaced` (the version lost AWSPENDING without
+ * becoming AWSCURRENT).
+ */
+export type WaitOutcome = 'rotated' | 'not-finished' | 'replaced';
 
 /**
  * What a rotation did with an emergency (`emergencyTag`): `honoured` (tag cleared by the rotation),
@@ -36,11 +46,12 @@ export interface StepReport {
 
 export interface RotationWaitResult {
   readonly succeeded: boolean;
+  readonly outcome: WaitOutcome;
   readonly versionId: string;
   readonly steps: readonly StepReport[];
   /** DescribeSecret at the end. */
   readonly meta: SecretMeta;
-  /** Why it failed, in words. */
+  /** Why it did not succeed, in words (for `not-finished`: what is known, not a failure). */
   readonly failure: string | undefined;
   /** Set when `emergencyTag` was given. */
   readonly emergency?: EmergencyOutcome;
@@ -81,6 +92,7 @@ export async function waitForRotation(client: SecretsManagerClient, options: Wai
   let current = false;
   let tagGone = tagCleared === undefined;
   let notHonoured = false;
+  let outcome: WaitOutcome = 'rotated';
 
   for (;;) {
     meta = await describeSecret(client, secretArn);
@@ -92,14 +104,16 @@ export async function waitForRotation(client: SecretsManagerClient, options: Wai
     if (!current && !hasValue) hasValue = await versionHasValue(client, secretArn, versionId);
     if (current && (tagGone || notHonoured)) break;
     if (!current && !stages.includes(AWSPENDING)) {
+      outcome = 'replaced';
       failure = `version ${versionId} lost its AWSPENDING label without becoming AWSCURRENT (another rotation replaced it?)`;
       break;
     }
     const elapsed = Date.now() - started;
     if (elapsed >= timeoutMs) {
+      outcome = 'not-finished';
       failure = current
         ? `version ${versionId} is AWSCURRENT but the ${tagCleared ?? ''} tag was not cleared within ${formatDuration(timeoutMs)}`
-        : `version ${versionId} did not become AWSCURRENT within ${formatDuration(timeoutMs)}`;
+        : `version ${versionId} is not AWSCURRENT yet after ${formatDuration(timeoutMs)}; the rotation goes on`;
       break;
     }
     progress.update(`rotating ${meta.name}: ${current ? 'finished, waiting for the emergency tag to clear' : hasValue ? 'new secret stored, testing' : 'creating the new secret'} (${formatDuration(elapsed)})`);
@@ -110,26 +124,29 @@ export async function waitForRotation(client: SecretsManagerClient, options: Wai
   const versions = await listVersions(client, secretArn, false);
   const created = versions.find((version) => version.versionId === versionId)?.createdDate;
   const previous = versions.find((version) => version.stages.includes('AWSPREVIOUS'));
+  const age = created === undefined ? undefined : Date.now() - created.getTime();
+  // A step the rotation has not come to: still to come while it runs, never reached once it ended.
+  const later: StepStatus = outcome === 'not-finished' ? 'pending' : 'not reached';
   const steps: StepReport[] = [
     { step: 'RotateSecret', status: 'done', detail: `staged version ${versionId} as AWSPENDING${created ? ` at ${created.toISOString()}` : ''}` },
-    current || hasValue
-      ? { step: 'createSecret', status: 'done', detail: 'the new version has a value: Genesys Cloud regenerated the secret and it was stored as AWSPENDING' }
-      : { step: 'createSecret', status: 'failed', detail: 'the new version never got a value: createSecret failed (or is still being retried); see the rotate function logs' },
+    current || hasValue ? { step: 'createSecret', status: 'done', detail: 'the new version has a value: Genesys Cloud regenerated the secret and it was stored as AWSPENDING' } : createSecretNotDone(outcome, age),
     current || hasValue
       ? { step: 'setSecret', status: 'done', detail: 'nothing to do: Genesys Cloud generated the secret in createSecret (inferred)' }
-      : { step: 'setSecret', status: 'not reached', detail: 'runs after createSecret' },
+      : { step: 'setSecret', status: later, detail: 'runs after createSecret' },
     current
       ? { step: 'testSecret', status: 'done', detail: 'the new credentials got a token for the right client (inferred: finishSecret runs only after it passes)' }
       : hasValue
-        ? { step: 'testSecret', status: 'unknown', detail: 'not observable: it failed, or finishSecret did; see the rotate function logs' }
-        : { step: 'testSecret', status: 'not reached', detail: 'runs after createSecret' },
+        ? outcome === 'not-finished'
+          ? { step: 'testSecret', status: 'pending', detail: 'not done yet: the new credentials are being tested (a fresh secret may take a moment to be accepted); if the version stays pending, see the rotate function logs' }
+          : { step: 'testSecret', status: 'unknown', detail: 'not observable: it failed, or finishSecret did; see the rotate function logs' }
+        : { step: 'testSecret', status: later, detail: 'runs after createSecret' },
     current
       ? {
           step: 'finishSecret',
           status: 'done',
           detail: `version ${versionId} is AWSCURRENT${previous ? `; ${previous.versionId} is AWSPREVIOUS` : ''}`,
         }
-      : { step: 'finishSecret', status: hasValue ? 'unknown' : 'not reached', detail: `version ${versionId} is not AWSCURRENT` },
+      : { step: 'finishSecret', status: hasValue && outcome !== 'not-finished' ? 'unknown' : later, detail: `version ${versionId} is not AWSCURRENT${outcome === 'not-finished' ? ' yet' : ''}` },
   ];
   if (tagCleared !== undefined) {
     steps.push(
@@ -140,9 +157,24 @@ export async function waitForRotation(client: SecretsManagerClient, options: Wai
           : { step: 'emergencyTag', status: current ? 'failed' : 'not reached', detail: `tag ${tagCleared} is still set` },
     );
   }
-  const result = { succeeded: failure === undefined, versionId, steps, meta, failure };
+  const result = { succeeded: failure === undefined, outcome, versionId, steps, meta, failure };
   if (emergencyTag === undefined) return result;
   return { ...result, emergency: current && tagGone ? 'honoured' : notHonoured ? 'not-honoured' : 'unknown' };
+}
+
+/**
+ * createSecret while its version has no value. Still within the wait's timeout, or younger than the
+ * grace `status` gives it (5 min): pending, not failed; `status` calls it stuck after that grace.
+ */
+function createSecretNotDone(outcome: WaitOutcome, ageMs: number | undefined): StepReport {
+  if (outcome === 'not-finished' && (ageMs === undefined || ageMs < DEFAULT_NO_VALUE_GRACE_MS)) {
+    return {
+      step: 'createSecret',
+      status: 'pending',
+      detail: `no value yet${ageMs !== undefined ? ` ${formatDuration(ageMs)} after it was staged` : ''}: createSecret is still running (if the version stays without a value, see the rotate function logs)`,
+    };
+  }
+  return { step: 'createSecret', status: 'failed', detail: `the new version has no value${ageMs !== undefined ? ` ${formatDuration(ageMs)} after it was staged` : ''}: createSecret failed (or is still being retried); see the rotate function logs` };
 }
 
 export function renderSteps(steps: readonly StepReport[]): string[] {

@@ -1,6 +1,7 @@
 /**
- * Starts a stand-in's node:http server on a free loopback port, and closes it with its keep-alive
- * connections (so tests and the demo exit). Every stand-in in local/ listens through here.
+ * Starts a stand-in's node:http server on a loopback port (a free one unless `port` is given, as
+ * `genesys-rotator local --aws-port` does), and closes it with its keep-alive connections (so tests
+ * and the demo exit). Every stand-in in local/ listens through here.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,17 +12,18 @@ export interface Listening {
   readonly close: () => Promise<void>;
 }
 
-export async function listenOnLoopback(server: Server): Promise<Listening> {
+/** @param port 0 (default): a free port chosen by the OS. A taken port rejects with Node's `EADDRINUSE` error. */
+export async function listenOnLoopback(server: Server, port = 0): Promise<Listening> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
     close: async () => {
       const closed = new Promise<void>((resolve, reject) => {
         server.close((error) => {

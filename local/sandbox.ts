@@ -19,7 +19,7 @@ import { BINDINGS_VARIABLE, parseSecretArn, serializeBindings, type SecretBindin
 import { TAGS } from '../lambdas/core/rotation/engine';
 import type { GenesysEnvironment } from '../lambdas/core/regions';
 import type { SecretDocument, Strategy } from '../lambdas/core/secret-document';
-import { startAwsEmulator, type AwsEmulator, type AwsEmulatorOptions, type RotationStep } from './aws';
+import { startAwsEmulator, type AwsEmulator, type AwsEmulatorOptions, type RotationOutcome, type RotationStep } from './aws';
 import { startGenesysEmulator, type GenesysEmulator, type GenesysEmulatorOptions } from './genesys';
 import { startSqsEmulator, type SqsEmulator } from './sqs';
 
@@ -105,6 +105,17 @@ export interface AttachedNotifier {
   idle(): Promise<void>;
 }
 
+/** A rotation schedule, as a managed client's `schedule` in the deployment file. */
+export interface SandboxSchedule {
+  /** `rate(N days)` or `cron(...)`. */
+  readonly expression: string;
+  /** The rotation window, e.g. `2h`; Secrets Manager's default when absent. */
+  readonly window?: string;
+}
+
+/** The schedule `scheduleRotation` uses when given none (the example deployment file's first client). */
+export const DEFAULT_SCHEDULE: SandboxSchedule = { expression: 'rate(30 days)', window: '2h' };
+
 /** Runs after the rotate handler completed `step` of a rotation of `secretId`. */
 export type AfterStepHook = (step: RotationStep, secretId: string) => Promise<void>;
 
@@ -171,7 +182,13 @@ export class Sandbox {
 
   static async start(options: SandboxOptions = {}): Promise<Sandbox> {
     const genesys = await startGenesysEmulator(options.genesys);
-    const aws = await startAwsEmulator(options.aws);
+    let aws: AwsEmulator;
+    try {
+      aws = await startAwsEmulator(options.aws);
+    } catch (error) {
+      await genesys.close(); // e.g. the AWS port is taken: leave nothing listening
+      throw error;
+    }
     const env = {
       EVENT_BUS_NAME,
       GENESYS_CLOUD_BASE_URL: genesys.baseUrl,
@@ -196,10 +213,13 @@ export class Sandbox {
     return sandbox;
   }
 
-  /** An organization with an admin pair (two clients with `oauth:client:edit`) and its secret. */
-  async createOrg(name: string, environment: GenesysEnvironment = 'mypurecloud.com'): Promise<SandboxOrg> {
+  /**
+   * An organization with an admin pair (two clients with `oauth:client:edit`) and its secret.
+   * `adminPermissions` replaces the admin role's permissions (default ADMIN_PERMISSIONS).
+   */
+  async createOrg(name: string, environment: GenesysEnvironment = 'mypurecloud.com', options: { adminPermissions?: readonly string[] } = {}): Promise<SandboxOrg> {
     const org = this.genesys.createOrganization({ name });
-    const adminRole = this.genesys.defineRole(org.id, { name: 'OAuth rotator admin', permissions: [...ADMIN_PERMISSIONS] });
+    const adminRole = this.genesys.defineRole(org.id, { name: 'OAuth rotator admin', permissions: [...(options.adminPermissions ?? ADMIN_PERMISSIONS)] });
     const appRole = this.genesys.defineRole(org.id, { name: `${name} integration`, permissions: ['analytics:conversationDetail:view', 'routing:queue:view'] });
     const divisionId = `division-${org.id}`;
     const roleDivisions = [{ roleId: adminRole.id, divisionId }];
@@ -260,6 +280,26 @@ export class Sandbox {
     return out.ARN;
   }
 
+  /**
+   * Configure the secret's rotation as the stack's `RotationSchedule` does (lib/constructs/managed-secret.ts):
+   * RotateSecret with the rotate function's ARN, the schedule and `RotateImmediately: false`, on which
+   * Secrets Manager only "tests the rotation configuration by running the testSecret step". From then on
+   * a RotateSecret that names no function (the CLI's `rotate` and `emergency`) runs the rotate function,
+   * as on a deployed stack; without this, Secrets Manager refuses it (no Lambda function ARN configured).
+   * @returns the outcome of the configuration test (`ok: false` when the rotate function refused the secret)
+   */
+  async scheduleRotation(secretArn: string, schedule: SandboxSchedule = DEFAULT_SCHEDULE): Promise<RotationOutcome> {
+    await this.secretsManager.send(
+      new RotateSecretCommand({
+        SecretId: secretArn,
+        RotationLambdaARN: ROTATE_FUNCTION_ARN,
+        RotationRules: { ScheduleExpression: schedule.expression, ...(schedule.window !== undefined ? { Duration: schedule.window } : {}) },
+        RotateImmediately: false,
+      }),
+    );
+    return await this.aws.secretsManager.waitForRotation(secretArn);
+  }
+
   /** RotateSecret as the schedule (or an admin) would, then wait for the rotation to end. */
   async rotate(secretArn: string, options: { emergency?: boolean; reason?: string } = {}) {
     if (options.emergency === true) {
@@ -276,7 +316,14 @@ export class Sandbox {
    * Run the real notify handler for every rotated event, configured as the stack configures it
    * (`ROTATOR_DEPENDENTS`, `DLQ_URL`), with an SQS stand-in for the dead-letter queue.
    */
-  async attachNotifier(dependents: readonly DependentsEntry[], options: { sleep?: (ms: number) => Promise<void> } = {}): Promise<AttachedNotifier> {
+  async attachNotifier(
+    dependents: readonly DependentsEntry[],
+    options: {
+      sleep?: (ms: number) => Promise<void>;
+      /** Called after each invocation with what it returned, or what it threw. */
+      onInvocation?: (outcome: { readonly result: NotifyHandlerResult } | { readonly error: unknown }) => void;
+    } = {},
+  ): Promise<AttachedNotifier> {
     this.sqs ??= await startSqsEmulator();
     const sqs = this.sqs;
     this.restoreEnv.push(overrideEnv({ AWS_ENDPOINT_URL_SQS: sqs.endpoint }));
@@ -306,9 +353,12 @@ export class Sandbox {
     this.aws.eventBridge.subscribe(
       async (event) => {
         try {
-          results.push(await handlerNow()(event));
+          const result = await handlerNow()(event);
+          results.push(result);
+          options.onInvocation?.({ result });
         } catch (error) {
           errors.push(error);
+          options.onInvocation?.({ error });
         }
       },
       { source: ROTATED_EVENT_SOURCE, detailType: ROTATED_EVENT_DETAIL_TYPE },

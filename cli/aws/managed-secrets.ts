@@ -11,7 +11,8 @@ import {
   type SecretsManagerClient,
   type Tag,
 } from '@aws-sdk/client-secrets-manager';
-import { SecretsManagerError, ValidationError } from '../../lambdas/core/errors';
+import { parseSecretArn } from '../../lambdas/core/bindings';
+import { RotationError, SecretsManagerError, ValidationError } from '../../lambdas/core/errors';
 import { AWSCURRENT, AWSPENDING, SecretsStore, tagsToRecord, type SecretMetadata } from '../../lambdas/core/aws/secrets-store';
 import { TAGS } from '../../lambdas/core/rotation/engine';
 import { parseSecretDocument, type SecretDocument } from '../../lambdas/core/secret-document';
@@ -24,6 +25,11 @@ export interface SecretMeta {
   readonly lastRotatedDate: Date | undefined;
   readonly nextRotationDate: Date | undefined;
   readonly rotationEnabled: boolean;
+  /**
+   * Whether a rotation function is configured (RotationLambdaARN). `undefined` where the call does not
+   * say (the metadata of SecretsStore.describe); ListSecrets does.
+   */
+  readonly hasRotationFunction?: boolean;
   readonly tags: Readonly<Record<string, string>>;
   /** Version id → staging labels (labelled versions only). */
   readonly versionStages: Readonly<Record<string, readonly string[]>>;
@@ -50,6 +56,7 @@ interface RawMeta {
   LastRotatedDate?: Date | undefined;
   NextRotationDate?: Date | undefined;
   RotationEnabled?: boolean | undefined;
+  RotationLambdaARN?: string | undefined;
   Tags?: Tag[] | undefined;
 }
 
@@ -62,6 +69,7 @@ function toMeta(raw: RawMeta, stages: Record<string, string[]> | undefined, fall
     lastRotatedDate: raw.LastRotatedDate,
     nextRotationDate: raw.NextRotationDate,
     rotationEnabled: raw.RotationEnabled === true,
+    hasRotationFunction: raw.RotationLambdaARN !== undefined && raw.RotationLambdaARN !== '',
     tags: tagsToRecord(raw.Tags),
     versionStages: stages ?? {},
   };
@@ -222,12 +230,27 @@ export async function untagSecret(client: SecretsManagerClient, secretId: string
   await new SecretsStore(client).untag(secretId, [key]);
 }
 
-/** RotateSecret with RotateImmediately: the configured rotation function runs now. Returns the new version id. */
+/** RotateSecret's refusal for a secret that has no rotation function: "...doesn't already have a Lambda function ARN configured..." (API reference). */
+function isNoRotationFunction(error: unknown): boolean {
+  return error instanceof Error && error.name === 'InvalidRequestException' && /Lambda function ARN/i.test(error.message);
+}
+
+/**
+ * RotateSecret with RotateImmediately: the configured rotation function runs now. Returns the new version id.
+ * @throws RotationError (nothing changed) when the secret has no rotation function configured
+ */
 export async function startRotation(client: SecretsManagerClient, secretId: string): Promise<string> {
   let versionId: string | undefined;
   try {
     versionId = (await client.send(new RotateSecretCommand({ SecretId: secretId, RotateImmediately: true }))).VersionId;
   } catch (error) {
+    if (isNoRotationFunction(error)) {
+      const name = parseSecretArn(secretId)?.name ?? secretId;
+      throw new RotationError(
+        `Secret ${name} has no rotation function configured, so Secrets Manager cannot rotate it. The stack configures one (and the schedule) when it deploys the secret: deploy the stack, or check that this is the secret it manages. To try the CLI without AWS, run "genesys-rotator local": its secrets are configured as the stack configures them. Nothing changed.`,
+        { cause: error },
+      );
+    }
     throw wrap('RotateSecret', secretId, error);
   }
   if (versionId === undefined) throw new SecretsManagerError('RotateSecret', secretId, 'NoVersionId');

@@ -210,6 +210,33 @@ async function honourEmergency(ctx: CliContext, parsed: ParsedCommand, meta: Sec
   return { rounds, honouredBy: undefined, failure, meta: finalMeta };
 }
 
+/**
+ * Why the emergency is not done. A last rotation still pending at the timeout is not called failed:
+ * one this command started (after the tag) honours the emergency when it finishes.
+ */
+function notDoneLine(run: EmergencyRun): string {
+  const last = run.rounds.at(-1);
+  if (last?.result.outcome === 'not-finished' && !last.result.succeeded) {
+    const then =
+      last.origin === 'started'
+        ? 'it was started after the request, so it honours the emergency once it finishes (if it stays pending, see the rotate function logs)'
+        : 'it was in flight before the request, so it cannot honour it: the next rotation does';
+    return `NOT DONE YET: the emergency is not done: ${last.result.failure ?? 'the last rotation has not finished'}; ${then}. Until then the leaked credentials may still work: see the runbook.`;
+  }
+  return `FAILED: the emergency is not done: ${run.failure ?? 'unknown'}. The leaked credentials may still work: see the runbook.`;
+}
+
+/**
+ * What was revoked: secrets, not clients (a regenerate replaces a client's secret; the client lives on).
+ * A `single` client is both the one whose leaked secret died and the one consumers use now, with a new secret.
+ */
+function revokedLine(revokedClients: readonly string[], currentClient: string | undefined, versionId: string): string {
+  const one = revokedClients.length === 1;
+  const leaked = `the leaked secret${one ? '' : 's'} of client${one ? '' : 's'} ${revokedClients.join(', ')} (regenerated: ${one ? 'it no longer works' : 'they no longer work'})`;
+  const now = one && currentClient === revokedClients[0] ? 'its new secret' : `client ${currentClient ?? '?'} with a new secret`;
+  return `Revoked: ${leaked}; consumers now use ${now} (version ${versionId}).`;
+}
+
 function roundTitle(round: RotationRound, index: number): string {
   const origin = round.origin === 'in-flight' ? 'in flight when the emergency was requested' : 'started by this command';
   return `Rotation ${index + 1} (version ${round.result.versionId}, ${origin}):`;
@@ -223,7 +250,9 @@ function roundOutcome(round: RotationRound): string {
       return '  Emergency: not honoured (its new secret was made before the request); rotating again.';
     case 'unknown':
     case undefined:
-      return `  Emergency: not honoured: ${round.result.failure ?? 'the rotation did not finish'}.`;
+      return round.result.outcome === 'not-finished'
+        ? `  Emergency: not honoured yet: ${round.result.failure ?? 'the rotation has not finished'}.`
+        : `  Emergency: not honoured: ${round.result.failure ?? 'the rotation did not finish'}.`;
   }
 }
 
@@ -295,12 +324,14 @@ export async function runEmergency(ctx: CliContext, parsed: ParsedCommand, out: 
       honouredByVersionId: run.honouredBy ?? null,
       versionId: final?.versionId ?? null,
       succeeded: final?.succeeded ?? false,
+      outcome: final?.outcome ?? null,
       failure: run.failure ?? null,
       steps: final?.steps ?? [],
       rotations: run.rounds.map((r) => ({
         versionId: r.result.versionId,
         origin: r.origin,
         succeeded: r.result.succeeded,
+        outcome: r.result.outcome,
         emergency: r.result.emergency ?? 'unknown',
         failure: r.result.failure ?? null,
         steps: r.result.steps,
@@ -324,13 +355,11 @@ export async function runEmergency(ctx: CliContext, parsed: ParsedCommand, out: 
     out.line(roundOutcome(round));
   });
   if (!honoured) {
-    out.line(`FAILED: the emergency is not done: ${run.failure ?? 'unknown'}. The leaked credentials may still work: see the runbook.`);
+    out.line(notDoneLine(run));
     out.line(`Emergency tag: ${tagCleared ? 'cleared' : 'still set (the next rotation honours it)'}.`);
     return exitCode;
   }
-  out.line(
-    `Revoked: client${revokedClients.length === 1 ? '' : 's'} ${revokedClients.join(', ')}; consumers now use client ${current?.clientId ?? '?'} with a new secret (version ${run.honouredBy}).`,
-  );
+  out.line(revokedLine(revokedClients, current?.clientId, run.honouredBy));
   for (const check of checks) out.line(`Check: ${check.detail}.`);
   out.line(`Emergency tag: ${tagCleared ? 'cleared' : 'STILL SET'}.`);
   out.line(`Access tokens issued before the rotation may stay valid until ${tokensValidUntil} (token lifetime ${lifetime} s).`);

@@ -3,8 +3,9 @@ import { AWSCURRENT } from '../../lambdas/core/aws/secrets-store';
 import { RotationError } from '../../lambdas/core/errors';
 import { describeError } from '../../lambdas/core/redaction';
 import type { SecretDocument } from '../../lambdas/core/secret-document';
+import { DEFAULT_NO_VALUE_GRACE_MS, formatDuration } from '../../lambdas/core/status/classify';
 import { clientToRevoke, DEFAULT_USAGE_DAYS, describeUsage, type UsageSummary } from '../../lambdas/core/status/usage-check';
-import { numberOption, type CommandSpec, type ParsedCommand } from '../args';
+import { numberOption, PROGRAM, type CommandSpec, type ParsedCommand } from '../args';
 import { pendingVersionId, readDocument, resolveManagedSecret, startRotation, type SecretMeta } from '../aws/managed-secrets';
 import type { CliContext } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
@@ -107,6 +108,21 @@ export async function rotateAndWait(
   });
 }
 
+/** The last line of `rotate`: what happened, or what is known when the wait ended first (never "failed" for a rotation still running). */
+function outcomeLine(result: RotationWaitResult, clientAfter: string | undefined, timeoutSeconds: number): string {
+  switch (result.outcome) {
+    case 'rotated':
+      return `Rotated: version ${result.versionId} is AWSCURRENT; consumers now use client ${clientAfter ?? '?'}.`;
+    case 'not-finished':
+      return [
+        `NOT FINISHED within ${timeoutSeconds < 60 ? `${timeoutSeconds} s` : formatDuration(timeoutSeconds * 1000)}: version ${result.versionId} is not AWSCURRENT yet; the rotation goes on without this command.`,
+        `Follow it with "${PROGRAM} status" (a version still pending after ${formatDuration(DEFAULT_NO_VALUE_GRACE_MS)} without a value, or after an hour, is reported STUCK).`,
+      ].join('\n');
+    case 'replaced':
+      return `FAILED: ${result.failure ?? 'unknown'}.`;
+  }
+}
+
 export async function runRotate(ctx: CliContext, parsed: ParsedCommand, out: Output, progress: Progress): Promise<ExitCode> {
   const secretId = parsed.positionals[0] ?? '';
   // Validate flags before anything changes.
@@ -127,6 +143,7 @@ export async function runRotate(ctx: CliContext, parsed: ParsedCommand, out: Out
       strategy: doc.strategy,
       versionId: result.versionId,
       succeeded: result.succeeded,
+      outcome: result.outcome,
       failure: result.failure ?? null,
       steps: result.steps,
       clientBefore: doc.clientId,
@@ -139,10 +156,6 @@ export async function runRotate(ctx: CliContext, parsed: ParsedCommand, out: Out
   }
   out.line('Steps:');
   for (const line of renderSteps(result.steps)) out.line(line);
-  if (result.succeeded) {
-    out.line(`Rotated: version ${result.versionId} is AWSCURRENT; consumers now use client ${after?.clientId ?? '?'}.`);
-  } else {
-    out.line(`FAILED: ${result.failure ?? 'unknown'}.`);
-  }
+  out.line(outcomeLine(result, after?.clientId, numberOption(parsed.values, 'timeout', DEFAULT_TIMEOUT_SECONDS, { min: 0 })));
   return exitCode;
 }

@@ -115,6 +115,7 @@ export function summaryLine(summary: StatusSummary): string {
   if (summary.noPolicy > 0) parts.push(`${summary.noPolicy} without policy`);
   if (summary.inProgress > 0) parts.push(`${summary.inProgress} rotating`);
   if (summary.broken > 0) parts.push(`${summary.broken} BROKEN`);
+  if (summary.failed > 0) parts.push(`${summary.failed} FAILED`);
   return `${summary.total} managed secret${summary.total === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
@@ -135,6 +136,14 @@ export function renderStatusTable(statuses: readonly SecretStatus[]): string {
   );
 }
 
+/** Why a managed secret does not rotate on its own, as far as ListSecrets tells. */
+function rotationOffNote(hasRotationFunction: boolean | null): string {
+  if (hasRotationFunction === false) {
+    return 'rotation is not configured (no rotation function): it never rotates, and "rotate" cannot start it; the stack configures both when it deploys the secret';
+  }
+  return 'rotation is disabled: it never rotates on schedule; "rotate" runs its rotation function now and enables rotation again';
+}
+
 /** Footnotes: why each failing or unusual secret is so. */
 export function statusNotes(statuses: readonly SecretStatus[]): string[] {
   const notes: string[] = [];
@@ -143,6 +152,7 @@ export function statusNotes(statuses: readonly SecretStatus[]): string[] {
     if (s.age.state === 'overdue') notes.push(`${s.name}: overdue since ${shortDate(s.age.dueDate)} (policy ${s.age.maxRotationDays ?? '?'} days)`);
     if (s.age.state === 'due-soon') notes.push(`${s.name}: due by ${shortDate(s.age.dueDate)}`);
     if (s.age.state === 'no-policy') notes.push(`${s.name}: no valid genesys-rotator:max-rotation-days tag; age not judged`);
+    if (!s.rotationEnabled) notes.push(`${s.name}: ${rotationOffNote(s.hasRotationFunction)}`);
     if (s.rotation.reason !== null) notes.push(`${s.name}: ${s.rotation.reason}`);
     if (s.documentError !== null) notes.push(`${s.name}: current document unusable: ${s.documentError}`);
     if (s.credentials.reason !== null) notes.push(`${s.name}: credentials ${s.credentials.state}: ${s.credentials.reason}`);

@@ -152,7 +152,7 @@ export function renderHtmlReport(input: ReportInput): string {
 <body>
 <h1>Genesys OAuth secret rotation report</h1>
 <p>Generated ${escapeHtml(generatedAt.toISOString())}. ${summary.total} managed secrets: ${summary.ok} ok, ${summary.dueSoon} due soon,
-<span class="${summary.overdue > 0 ? 'bad' : ''}">${summary.overdue} overdue</span>, <span class="${summary.stuck > 0 ? 'bad' : ''}">${summary.stuck} with a stuck or failed rotation</span>${summary.broken > 0 ? `, <span class="bad">${summary.broken} without working stored credentials</span>` : ''}.
+<span class="${summary.overdue > 0 ? 'bad' : ''}">${summary.overdue} overdue</span>, <span class="${summary.stuck > 0 ? 'bad' : ''}">${summary.stuck} with a stuck or failed rotation</span>${summary.broken > 0 ? `, <span class="bad">${summary.broken} without working stored credentials</span>` : ''}${summary.failed > 0 ? `, <span class="bad">${summary.failed} with an unusable document</span>` : ''}.
 Due soon = within ${settings.dueSoonDays} days of the policy; a rotation is stuck when its AWSPENDING version is older than ${settings.stuckAfterMinutes} minutes or never got a value.
 A secret never rotated counts its age from its creation. No secret value appears in this report.</p>
 <table id="status">

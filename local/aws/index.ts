@@ -30,6 +30,8 @@ export interface AwsEmulatorOptions {
   readonly stepRetry?: Partial<StepRetryOptions>;
   /** The rotation function's timeout as the driver reports it in the Lambda context; default 30 s. */
   readonly functionTimeoutMs?: number;
+  /** Loopback port to listen on; default a free one. */
+  readonly port?: number;
 }
 
 export interface AwsEmulator {
@@ -65,7 +67,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     ...(options.functionTimeoutMs !== undefined ? { functionTimeoutMs: options.functionTimeoutMs } : {}),
   });
   const log = new RequestLog();
-  const server = await startServer({ secretsManager, eventBridge, log, now });
+  const server = await startServer({ secretsManager, eventBridge, log, now }, options.port);
   return {
     endpoint: server.endpoint,
     accountId,

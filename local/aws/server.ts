@@ -121,8 +121,8 @@ async function handle(deps: ServerDependencies, request: IncomingMessage, respon
   });
 }
 
-/** Starts the server on 127.0.0.1 and an OS-chosen port. */
-export async function startServer(deps: ServerDependencies): Promise<RunningServer> {
+/** Starts the server on 127.0.0.1 and `port` (default an OS-chosen one). */
+export async function startServer(deps: ServerDependencies, port?: number): Promise<RunningServer> {
   const server: Server = createServer((request, response) => {
     handle(deps, request, response).catch((error: unknown) => {
       if (!response.headersSent) send(response, 500, { __type: 'InternalFailure', message: error instanceof Error ? error.message : 'failure' }, 'InternalFailure');
@@ -130,6 +130,6 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
     });
   });
   server.keepAliveTimeout = 1_000;
-  const listening = await listenOnLoopback(server);
+  const listening = await listenOnLoopback(server, port);
   return { endpoint: listening.url, close: listening.close };
 }

@@ -33,6 +33,7 @@ export interface OAuthClientRecord {
   readonly id: string;
   readonly orgId: string;
   name: string;
+  description: string;
   secret: string;
   /** The secret is refused before this instant (fresh-secret delay, UNCONFIRMED §3). */
   secretAcceptedFromMs: number;
@@ -77,9 +78,11 @@ export interface Caller {
 }
 
 const DEFAULT_TOKEN_VALIDITY_SECONDS = 86_400; // §2: default 86400
-const MIN_TOKEN_VALIDITY_SECONDS = 300; // §2: 300..172800
-const MAX_TOKEN_VALIDITY_SECONDS = 172_800;
-const CLIENT_STATES: readonly ClientState[] = ['active', 'disabled', 'inactive'];
+export const MIN_TOKEN_VALIDITY_SECONDS = 300; // §2: 300..172800
+export const MAX_TOKEN_VALIDITY_SECONDS = 172_800;
+export const CLIENT_STATES: readonly ClientState[] = ['active', 'disabled', 'inactive'];
+/** §3 (PY enum). */
+export const GRANT_TYPES = ['CODE', 'TOKEN', 'SAML2-BEARER', 'PASSWORD', 'CLIENT-CREDENTIALS'] as const;
 
 export class Directory {
   readonly #now: () => number;
@@ -135,6 +138,7 @@ export class Directory {
       id: newEntityId(),
       orgId,
       name: input.name,
+      description: input.description ?? '',
       secret: this.#issueSecret(),
       secretAcceptedFromMs: nowMs,
       state,
@@ -217,6 +221,11 @@ export class Directory {
   credentialSnapshot(credentialId: string): IntegrationCredentialSnapshot | undefined {
     const c = this.#credentials.get(credentialId);
     return c && { name: c.name, typeName: c.typeName, fields: { ...c.fields }, modifiedCount: c.modifiedCount };
+  }
+
+  /** Is `roleId` a role of `orgId`? */
+  isRoleOf(roleId: string, orgId: string): boolean {
+    return this.#roles.get(roleId)?.orgId === orgId;
   }
 
   /** Does the client hold ANY of `anyOf` through its roles? A `*` segment in a granted permission matches any value. */

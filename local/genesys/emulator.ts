@@ -19,6 +19,7 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
   const tokenRate = options.tokenRatePerMinute ?? DEFAULT_TOKEN_RATE_PER_MINUTE;
   requirePositiveInteger('tokenRatePerMinute', tokenRate);
   if (options.orgRequestLimit) requirePositiveInteger('orgRequestLimit.perSecond', options.orgRequestLimit.perSecond);
+  if (options.oauthClientsPageSize !== undefined) requirePositiveInteger('oauthClientsPageSize', options.oauthClientsPageSize);
   if (options.retryAfterSeconds !== undefined && !(Number.isInteger(options.retryAfterSeconds) && options.retryAfterSeconds >= 0)) {
     throw new EmulatorSetupError('retryAfterSeconds must be a non-negative integer');
   }
@@ -28,14 +29,14 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
   const faults = new FaultInjector(options.retryAfterSeconds ?? DEFAULT_INJECTED_RETRY_AFTER_SECONDS);
   const log: RequestLogEntry[] = [];
   const server = createEmulatorServer({
-    services: { directory, usage, faults, now },
+    services: { directory, usage, faults, now, oauthClientsPageSize: options.oauthClientsPageSize },
     tokenLimiter: new FixedWindowLimiter(tokenRate, 60_000),
     orgLimiter: options.orgRequestLimit ? new FixedWindowLimiter(options.orgRequestLimit.perSecond, 1_000) : undefined,
     retryAfterSeconds: options.retryAfterSeconds,
     log,
   });
 
-  const listening = await listenOnLoopback(server);
+  const listening = await listenOnLoopback(server, options.port);
 
   return {
     baseUrl: listening.url,

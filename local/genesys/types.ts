@@ -20,6 +20,15 @@ export interface GenesysEmulatorOptions {
   readonly orgRequestLimit?: { readonly perSecond: number };
   /** `Retry-After` for every 429 the emulator makes up; by default the limiters say when their window frees up, `rateLimitNext` says 1. */
   readonly retryAfterSeconds?: number;
+  /**
+   * Page size of `GET /api/v2/oauth/clients` when the request names none. By default the listing is not
+   * paged: the documented operation takes no paging parameters (JS SDK `getOauthClients()`, GO
+   * `GetOauthClients()`), so every client comes in one `OAuthClientEntityListing` (UNCONFIRMED that
+   * Genesys never pages it). Set it to prove that a caller follows `nextUri`.
+   */
+  readonly oauthClientsPageSize?: number;
+  /** Loopback port to listen on; default a free one. */
+  readonly port?: number;
 }
 
 export interface CreateClientInput {
@@ -31,6 +40,8 @@ export interface CreateClientInput {
   readonly state?: ClientState;
   /** Default `CLIENT-CREDENTIALS`. */
   readonly authorizedGrantType?: string;
+  /** Default `''`. */
+  readonly description?: string;
 }
 
 export interface CreateIntegrationCredentialInput {

@@ -10,6 +10,8 @@ export interface Services {
   readonly usage: UsageLedger;
   readonly faults: FaultInjector;
   readonly now: () => number;
+  /** `GenesysEmulatorOptions.oauthClientsPageSize`: undefined means the client listing is not paged. */
+  readonly oauthClientsPageSize: number | undefined;
 }
 
 /** An authenticated, routed `/api/v2` request. */

@@ -5,13 +5,14 @@
  */
 import type { ApiRoute } from './context';
 import { getCredential, putCredential } from './credentials';
-import { getOAuthClient, getTokenMe, listOAuthClients, regenerateSecret } from './oauth-clients';
+import { createOAuthClient, getOAuthClient, getTokenMe, listOAuthClients, regenerateSecret } from './oauth-clients';
 import { getUsageQueryResults, getUsageSummary, postUsageQuery } from './usage';
 import { CREDENTIALS_PATH, OAUTH_CLIENTS_PATH } from './views';
 
 const ROUTES: readonly ApiRoute[] = [
   getTokenMe,
   listOAuthClients,
+  createOAuthClient,
   getOAuthClient,
   regenerateSecret,
   postUsageQuery,
@@ -26,7 +27,6 @@ const ROUTES: readonly ApiRoute[] = [
  * implement: they answer 501 so a caller learns that at once instead of getting a misleading 404.
  */
 const NOT_EMULATED: readonly (readonly [method: string, template: string])[] = [
-  ['POST', OAUTH_CLIENTS_PATH],
   ['PUT', `${OAUTH_CLIENTS_PATH}/{clientId}`],
   ['DELETE', `${OAUTH_CLIENTS_PATH}/{clientId}`],
   ['GET', `${CREDENTIALS_PATH}/listing`],

@@ -17,7 +17,7 @@ export function oauthClientView(client: OAuthClientRecord, org: Organization, se
     id: client.id,
     name: client.name,
     accessTokenValiditySeconds: client.accessTokenValiditySeconds,
-    description: '',
+    description: client.description,
     registeredRedirectUri: [],
     ...(secret === undefined ? {} : { secret }),
     roleIds: [...new Set(client.roleDivisions.map((rd) => rd.roleId))],
@@ -30,6 +30,27 @@ export function oauthClientView(client: OAuthClientRecord, org: Organization, se
     roleDivisions: client.roleDivisions.map((rd) => ({ roleId: rd.roleId, divisionId: rd.divisionId })),
     state: client.state,
     selfUri: `${OAUTH_CLIENTS_PATH}/${client.id}`,
+  };
+}
+
+/**
+ * `OrgOAuthClient`, the `OAuthClient` of `GET /api/v2/tokens/me` (JS SDK `TokenInfo.OAuthClient`): the
+ * models require `name` and `authorizedGrantType`; no secret, no token lifetime. UNCONFIRMED which of the
+ * optional fields Genesys fills in: the emulator gives the ones it knows.
+ */
+export function orgOAuthClientView(client: OAuthClientRecord, org: Organization): Record<string, unknown> {
+  return {
+    id: client.id,
+    name: client.name,
+    dateCreated: iso(client.dateCreatedMs),
+    dateModified: iso(client.dateModifiedMs),
+    createdBy: { id: org.adminUserId },
+    modifiedBy: { id: org.adminUserId },
+    authorizedGrantType: client.authorizedGrantType,
+    scope: [],
+    roleDivisions: client.roleDivisions.map((rd) => ({ roleId: rd.roleId, divisionId: rd.divisionId })),
+    state: client.state,
+    organization: organizationRef(org),
   };
 }
 

@@ -257,20 +257,76 @@ describe('Genesys Cloud emulator', () => {
       // Act
       const res = await call('GET', '/api/v2/tokens/me', { token: await tokenFor(bare) });
 
-      // Assess
+      // Assess: TokenInfo with an OrgOAuthClient, whose name and authorizedGrantType the SDK models require
       const org = { id: fx.orgA.id, name: 'org-a' };
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         organization: org,
         homeOrganization: org,
         authorizedScope: [],
-        OAuthClient: { id: bare.id, name: 'bare', organization: org },
+        OAuthClient: {
+          id: bare.id,
+          name: 'bare',
+          dateCreated: new Date(T0).toISOString(),
+          dateModified: new Date(T0).toISOString(),
+          createdBy: { id: expect.any(String) as unknown },
+          modifiedBy: { id: expect.any(String) as unknown },
+          authorizedGrantType: 'CLIENT-CREDENTIALS',
+          scope: [],
+          roleDivisions: [],
+          state: 'active',
+          organization: org,
+        },
       });
     });
   });
 
   describe('OAuth clients', () => {
-    it('lists the caller organisation clients page by page', async () => {
+    it('lists every client of the caller organisation on one page when asked without paging parameters', async () => {
+      // Act: the documented operation takes no query parameters (JS SDK getOauthClients)
+      const res = await call('GET', '/api/v2/oauth/clients', { token: await tokenFor(fx.viewer) });
+
+      // Assess
+      expect(res.status).toBe(200);
+      expect((res.body.entities as { id: string }[]).map((e) => e.id)).toEqual([fx.admin.id, fx.viewer.id, fx.target.id]);
+      expect(res.body).toMatchObject({ pageSize: 3, pageNumber: 1, total: 3, pageCount: 1 });
+      expect(res.body).not.toHaveProperty('nextUri');
+      expect(res.body).not.toHaveProperty('previousUri');
+      for (const entity of res.body.entities as Record<string, unknown>[]) expect(entity).not.toHaveProperty('secret');
+    });
+
+    it('pages unasked with oauthClientsPageSize, and nextUri leads through every page', async () => {
+      // Prepare
+      await emulator.close();
+      emulator = await startGenesysEmulator({ now: () => clock, oauthClientsPageSize: 2 });
+      const org = emulator.createOrganization({ name: 'paged' });
+      const role = emulator.defineRole(org.id, { name: 'viewer', permissions: ['oauth:client:view'] });
+      const clients = ['a', 'b', 'c', 'd', 'e'].map((name) => emulator.createClient(org.id, { name, roleIds: [role.id] }));
+      const token = await tokenFor(clients[0]!);
+
+      // Act: follow nextUri as a caller would
+      const seen: string[] = [];
+      const pages: Record<string, unknown>[] = [];
+      let uri: string | undefined = '/api/v2/oauth/clients';
+      while (uri !== undefined) {
+        const res = await call('GET', uri, { token });
+        expect(res.status).toBe(200);
+        pages.push(res.body);
+        seen.push(...(res.body.entities as { id: string }[]).map((e) => e.id));
+        uri = res.body.nextUri as string | undefined;
+      }
+
+      // Assess
+      expect(seen).toEqual(clients.map((c) => c.id));
+      expect(pages.map((p) => [p.pageNumber, p.pageSize, p.total, p.pageCount])).toEqual([
+        [1, 2, 5, 3],
+        [2, 2, 5, 3],
+        [3, 2, 5, 3],
+      ]);
+      expect(pages[1]).toMatchObject({ previousUri: '/api/v2/oauth/clients?pageSize=2&pageNumber=1', nextUri: '/api/v2/oauth/clients?pageSize=2&pageNumber=3' });
+    });
+
+    it('honours pageSize and pageNumber when given', async () => {
       const token = await tokenFor(fx.viewer);
 
       const res = await call('GET', '/api/v2/oauth/clients?pageSize=2&pageNumber=2', { token });
@@ -332,6 +388,70 @@ describe('Genesys Cloud emulator', () => {
       expectPlatformError(res, 403, 'missing.permissions');
       expect(emulator.regenerateCount(fx.target.id)).toBe(0);
       expect(emulator.secretWorks(fx.target.id, fx.target.secret)).toBe(true);
+    });
+
+    it('creates a client with role divisions: the secret shown once in the answer, and it gets tokens', async () => {
+      // Prepare: the admin of org A may add clients
+      const addRole = emulator.defineRole(fx.orgA.id, { name: 'adder', permissions: ['oauth:client:add'] });
+      const adder = emulator.createClient(fx.orgA.id, { name: 'adder', roleIds: [addRole.id] });
+      const appRole = emulator.defineRole(fx.orgA.id, { name: 'app', permissions: ['routing:queue:view'] });
+      const body = {
+        name: 'crm-b',
+        description: 'standby of crm',
+        authorizedGrantType: 'CLIENT-CREDENTIALS',
+        accessTokenValiditySeconds: 3600,
+        roleDivisions: [{ roleId: appRole.id, divisionId: 'division-emea' }],
+      };
+
+      // Act
+      const res = await call('POST', '/api/v2/oauth/clients', { token: await tokenFor(adder), json: body });
+
+      // Assess
+      expect(res.status).toBe(200);
+      const id = res.body.id as string;
+      const secret = res.body.secret as string;
+      expect(res.body).toMatchObject({
+        name: 'crm-b',
+        description: 'standby of crm',
+        authorizedGrantType: 'CLIENT-CREDENTIALS',
+        accessTokenValiditySeconds: 3600,
+        roleIds: [appRole.id],
+        roleDivisions: [{ roleId: appRole.id, divisionId: 'division-emea' }],
+        state: 'active',
+        selfUri: `/api/v2/oauth/clients/${id}`,
+      });
+      expect(emulator.isCurrentSecret(id, secret)).toBe(true);
+      expect(emulator.issuedSecrets()).toContain(secret);
+      expect((await tokenCall(id, secret)).status).toBe(200);
+      const read = await call('GET', `/api/v2/oauth/clients/${id}`, { token: await tokenFor(fx.viewer) });
+      expect(read.body).not.toHaveProperty('secret');
+      expect(read.body.roleDivisions).toEqual(body.roleDivisions);
+    });
+
+    it('refuses to create a client without oauth:client:add (403), or from a request naming no name, an unknown grant or another org role (400)', async () => {
+      // Prepare
+      const addRole = emulator.defineRole(fx.orgA.id, { name: 'adder', permissions: ['oauth:client:add'] });
+      const adder = await tokenFor(emulator.createClient(fx.orgA.id, { name: 'adder', roleIds: [addRole.id] }));
+      const otherOrg = emulator.createOrganization({ name: 'org-c' });
+      const foreignRole = emulator.defineRole(otherOrg.id, { name: 'c-app', permissions: [] });
+      const before = emulator.issuedSecrets().length;
+
+      // Act
+      const forbidden = await call('POST', '/api/v2/oauth/clients', { token: await tokenFor(fx.admin), json: { name: 'x', authorizedGrantType: 'CLIENT-CREDENTIALS' } });
+      const invalid = await call('POST', '/api/v2/oauth/clients', {
+        token: adder,
+        json: { authorizedGrantType: 'IMPLICIT', roleDivisions: [{ roleId: foreignRole.id, divisionId: 'd' }] },
+      });
+
+      // Assess
+      expectPlatformError(forbidden, 403, 'missing.permissions');
+      expectPlatformError(invalid, 400, 'bad.request');
+      expect(invalid.body.details).toEqual([
+        { errorCode: 'required', fieldName: 'name' },
+        { errorCode: 'invalid', fieldName: 'authorizedGrantType' },
+        { errorCode: 'invalid', fieldName: 'roleDivisions' },
+      ]);
+      expect(emulator.issuedSecrets()).toHaveLength(before);
     });
 
     it('answers 404 not.found for a client of another organisation', async () => {
