@@ -18,6 +18,8 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     // Real servers and processes on a 2-core CI machine: generous per-test time (tests never assert times).
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], testTimeout: 30_000 },
-    { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'], globalSetup: '<rootDir>/test/infra/global-setup.ts' },
+    // The packed package as users install it: needs `npm run build` first (`npm test` runs it).
+    { ...common, displayName: 'package', testMatch: ['<rootDir>/test/package/**/*.test.ts'], testTimeout: 300_000 },
   ],
 };

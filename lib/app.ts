@@ -4,7 +4,7 @@
  */
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CONFIG_CONTEXT_KEY, DEFAULT_CONFIG_PATH, loadRotatorConfig } from './config/load';
+import { CONFIG_CONTEXT_KEY, DEFAULT_CONFIG_PATH, RotatorConfigFile } from './config/load';
 import { RotatorStack } from './rotator-stack';
 
 export interface RotatorApp {
@@ -20,9 +20,9 @@ export interface RotatorApp {
 export function buildRotatorApp(appProps: AppProps = {}): RotatorApp {
   const app = new App(appProps);
   const configPath = (app.node.tryGetContext(CONFIG_CONTEXT_KEY) as string | undefined) ?? DEFAULT_CONFIG_PATH;
-  const config = loadRotatorConfig(configPath);
-  const stack = new RotatorStack(app, config.stackName, {
-    config,
+  const file = RotatorConfigFile.read(configPath);
+  const stack = new RotatorStack(app, file.stackName, {
+    rotator: file.props,
     // Environment-agnostic unless the CLI supplies an account and region: no lookups, synth works offline.
     ...(process.env.CDK_DEFAULT_ACCOUNT !== undefined && process.env.CDK_DEFAULT_REGION !== undefined
       ? { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } }

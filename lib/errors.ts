@@ -20,3 +20,10 @@ export class DeploymentConfigError extends ConfigurationError {
     this.issues = issues;
   }
 }
+
+/**
+ * A name given to a method of the construct (`clientSecret`, `adminSecret`, `signingKey`,
+ * `grantReadClientSecret`) is not in its configuration: `field` names the argument, `expected` lists
+ * the names there are.
+ */
+export class UnknownNameError extends ConfigurationError {}

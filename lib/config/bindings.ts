@@ -5,15 +5,15 @@
 import type { SecretBinding } from '../../lambdas/core/bindings';
 import { ConfigurationError } from '../../lambdas/core/errors';
 import { isGenesysEnvironment, type GenesysEnvironment } from '../../lambdas/core/regions';
-import type { ClientConfig, RotatorConfig } from './schema';
+import type { ClientConfig, RotatorSettings } from './schema';
 
 /** `<prefix><organisation>/admin`: the admin-pair secret of an organisation. */
-export function adminSecretName(config: Pick<RotatorConfig, 'secretNamePrefix'>, organisation: string): string {
+export function adminSecretName(config: Pick<RotatorSettings, 'secretNamePrefix'>, organisation: string): string {
   return `${config.secretNamePrefix}${organisation}/admin`;
 }
 
 /** `<prefix><client>`: the secret of a managed client. */
-export function clientSecretName(config: Pick<RotatorConfig, 'secretNamePrefix'>, client: Pick<ClientConfig, 'name'>): string {
+export function clientSecretName(config: Pick<RotatorSettings, 'secretNamePrefix'>, client: Pick<ClientConfig, 'name'>): string {
   return `${config.secretNamePrefix}${client.name}`;
 }
 
@@ -23,7 +23,7 @@ export function clientSecretName(config: Pick<RotatorConfig, 'secretNamePrefix'>
  * pair of its organisation (by name). An alternating client of an organisation without an admin pair
  * rotates itself, like an admin pair (its document has no `adminSecretId` either).
  */
-export function bindingsOf(config: RotatorConfig): Record<string, SecretBinding> {
+export function bindingsOf(config: RotatorSettings): Record<string, SecretBinding> {
   const secrets: Record<string, SecretBinding> = {};
   const orgs = new Map(config.organisations.map((org) => [org.name, org]));
   for (const org of config.organisations) {

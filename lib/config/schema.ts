@@ -104,13 +104,31 @@ const clientSchema = z.discriminatedUnion(
 
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
-const configObject = z.strictObject({
-  /** Lets editors find a JSON schema; ignored here. */
-  $schema: z.string().optional(),
-  stackName: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: 'a CloudFormation stack name (letters, digits, "-")' })
-    .default('GenesysOAuthRotator'),
+/** AWS region names (commercial, GovCloud, China, ISO, EU sovereign): `eu-central-1`, `us-gov-west-1`, `eusc-de-east-1`. */
+const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
+/** A KMS key (not alias) ARN: `arn:<partition>:kms:<region>:<account>:key/<id>` (multi-Region keys included). */
+const KMS_KEY_ARN = new RegExp(`^arn:${PARTITION}:kms:([a-z0-9-]+):\\d{12}:key/(?:mrk-)?[0-9a-f-]{32,36}$`);
+
+const replicaRegionSchema = z
+  .strictObject({
+    region: z.string({ error: 'an AWS region name such as "eu-central-1"' }).regex(REGION, { error: (issue) => `an AWS region name such as "eu-central-1" (got ${JSON.stringify(issue.input)})` }),
+    encryptionKeyArn: z
+      .string({ error: 'a KMS key ARN' })
+      .regex(KMS_KEY_ARN, { error: 'a KMS key ARN such as "arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" (not an alias)' })
+      .optional(),
+  })
+  .superRefine((replica, ctx) => {
+    const keyRegion = replica.encryptionKeyArn === undefined ? undefined : KMS_KEY_ARN.exec(replica.encryptionKeyArn)?.[1];
+    if (keyRegion !== undefined && keyRegion !== replica.region) {
+      ctx.addIssue({ code: 'custom', path: ['encryptionKeyArn'], message: `a KMS key in the replica's region ${replica.region} (the ARN names ${keyRegion})` });
+    }
+  });
+
+/**
+ * What the construct takes as data (`GenesysOAuthRotatorProps` without the construct-only options):
+ * the deployment file is this plus `stackName` and `$schema`.
+ */
+const settingsShape = {
   /** Every secret is named `<secretNamePrefix><client name>` (admin pairs: `<prefix><organisation>/admin`). */
   secretNamePrefix: z
     .string()
@@ -118,9 +136,11 @@ const configObject = z.strictObject({
     .default('genesys-oauth/'),
   organisations: z.array(organisationSchema).min(1, { error: 'at least one organisation' }),
   clients: z.array(clientSchema).min(1, { error: 'at least one managed client' }),
-  notifications: z.strictObject({
-    emails: z.array(z.email({ error: 'an email address' })).default([]),
-  }),
+  notifications: z
+    .strictObject({
+      emails: z.array(z.email({ error: 'an email address' })).default([]),
+    })
+    .default({ emails: [] }),
   policy: z.strictObject({
     maxRotationDays: z
       .number({ error: 'a number of days' })
@@ -142,31 +162,67 @@ const configObject = z.strictObject({
    * secret's resource policy.
    */
   firstValueLoaders: z.array(roleOrUserArn).default([]),
-  /** What happens to the secrets and the key when they leave the stack (or the stack is deleted). */
+  /**
+   * What happens to the secrets and the key when they leave the stack (or the stack is deleted). The
+   * values are those of CDK's `RemovalPolicy.RETAIN` and `RemovalPolicy.DESTROY`.
+   */
   removalPolicy: z
     .enum(['retain', 'destroy'], { error: '"retain" (keep secrets and key when removed from the stack) or "destroy"' })
     .default('retain'),
+  /** Regions the client secrets are replicated to; rotation stays in the stack's region. */
+  replicaRegions: z.array(replicaRegionSchema).default([]),
+};
+
+const settingsObject = z.strictObject(settingsShape);
+
+const configObject = z.strictObject({
+  /** Lets editors find a JSON schema; ignored here. */
+  $schema: z.string().optional(),
+  stackName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: 'a CloudFormation stack name (letters, digits, "-")' })
+    .default('GenesysOAuthRotator'),
+  ...settingsShape,
 });
 
-type Ctx = z.core.$RefinementCtx<z.output<typeof configObject>>;
+/** The construct's data after validation (defaults applied). */
+export type RotatorSettings = z.output<typeof settingsObject>;
+type Ctx = Pick<z.core.$RefinementCtx<RotatorSettings>, 'addIssue'>;
 
-/** The deployment configuration after validation (defaults applied). */
-export const rotatorConfigSchema = configObject.superRefine((config, ctx) => {
+/** Cross-field rules, after the shape: the same for the file and the construct's props. */
+function checkSettings(config: RotatorSettings, ctx: Ctx): void {
   checkUniqueNames(config, ctx);
   checkUniquePrincipals(config, ctx);
   checkReferences(config, ctx);
   checkClientIds(config, ctx);
   checkPolicy(config, ctx);
-});
+  checkReplicaRegions(config, ctx);
+}
+
+/** The data part of `GenesysOAuthRotatorProps`, validated (defaults applied). */
+export const rotatorSettingsSchema = settingsObject.superRefine(checkSettings);
+
+/** The deployment file after validation (defaults applied). */
+export const rotatorConfigSchema = configObject.superRefine(checkSettings);
 
 export type RotatorConfig = z.output<typeof rotatorConfigSchema>;
 /** What a user writes (defaults optional). */
 export type RotatorConfigInput = z.input<typeof rotatorConfigSchema>;
-export type OrganisationConfig = RotatorConfig['organisations'][number];
-export type ClientConfig = RotatorConfig['clients'][number];
+export type OrganisationConfig = RotatorSettings['organisations'][number];
+export type ClientConfig = RotatorSettings['clients'][number];
 export type ScheduleConfig = z.output<typeof scheduleSchema>;
+export type ReplicaRegionConfig = RotatorSettings['replicaRegions'][number];
 
-function checkUniqueNames(config: RotatorConfig, ctx: Ctx): void {
+function checkReplicaRegions(config: RotatorSettings, ctx: Ctx): void {
+  const seen = new Map<string, number>();
+  config.replicaRegions.forEach((replica, i) => {
+    const first = seen.get(replica.region);
+    if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['replicaRegions', i, 'region'], message: `a region listed once ("${replica.region}" is also replicaRegions[${first}])` });
+    else seen.set(replica.region, i);
+  });
+}
+
+function checkUniqueNames(config: RotatorSettings, ctx: Ctx): void {
   const seen = new Map<string, number>();
   config.organisations.forEach((org, i) => {
     const first = seen.get(org.name);
@@ -186,7 +242,7 @@ function checkUniqueNames(config: RotatorConfig, ctx: Ctx): void {
   });
 }
 
-function checkUniquePrincipals(config: RotatorConfig, ctx: Ctx): void {
+function checkUniquePrincipals(config: RotatorSettings, ctx: Ctx): void {
   const check = (arns: readonly string[], path: (string | number)[]): void => {
     const seen = new Map<string, number>();
     arns.forEach((arn, j) => {
@@ -201,7 +257,7 @@ function checkUniquePrincipals(config: RotatorConfig, ctx: Ctx): void {
   });
 }
 
-function checkReferences(config: RotatorConfig, ctx: Ctx): void {
+function checkReferences(config: RotatorSettings, ctx: Ctx): void {
   const orgs = new Map(config.organisations.map((org) => [org.name, org]));
   config.clients.forEach((client, i) => {
     const org = orgs.get(client.organisation);
@@ -233,7 +289,7 @@ function pathText(path: readonly (string | number)[]): string {
 }
 
 /** One entry per secret: the client ids it rotates, in the order the file names them. */
-function secretsAndTheirIds(config: RotatorConfig): IdUse[][] {
+function secretsAndTheirIds(config: RotatorSettings): IdUse[][] {
   const secrets: IdUse[][] = [];
   config.organisations.forEach((org, i) => {
     if (org.admin === undefined) return;
@@ -250,7 +306,7 @@ function secretsAndTheirIds(config: RotatorConfig): IdUse[][] {
   return secrets;
 }
 
-function checkClientIds(config: RotatorConfig, ctx: Ctx): void {
+function checkClientIds(config: RotatorSettings, ctx: Ctx): void {
   const firstUse = new Map<string, IdUse>();
   for (const ids of secretsAndTheirIds(config)) {
     const [active, standby] = ids;
@@ -277,7 +333,7 @@ function checkClientIds(config: RotatorConfig, ctx: Ctx): void {
   }
 }
 
-function checkPolicy(config: RotatorConfig, ctx: Ctx): void {
+function checkPolicy(config: RotatorSettings, ctx: Ctx): void {
   const max = config.policy.maxRotationDays;
   const check = (schedule: ScheduleConfig, path: (string | number)[]): void => {
     const parsed = parseSchedule(schedule.expression);

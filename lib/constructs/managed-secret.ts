@@ -44,6 +44,8 @@ export interface ManagedSecretProps {
   /** IAM role or user ARNs that may also write values (first values, repairs). */
   readonly loaderArns: readonly string[];
   readonly removalPolicy: RemovalPolicy;
+  /** Regions Secrets Manager copies every value to (rotation stays here). @default - none */
+  readonly replicaRegions?: readonly secretsmanager.ReplicaRegion[];
 }
 
 /** CloudFormation's service principal, as it appears in `aws:CalledVia`. */
@@ -68,8 +70,8 @@ export const DENIED_VALUE_WRITES = ['secretsmanager:PutSecretValue', 'secretsman
  * Left allowed, on purpose: TagResource/UntagResource (the CLI's emergency tag; tags only steer the
  * rotator towards revoking more, and a verify path is a read-only GET); RestoreSecret (only a secret
  * scheduled for deletion can be restored, and deletion is denied here; after a deletion by
- * CloudFormation this policy is gone with it); StopReplicationToReplica and RemoveRegionsFromReplication
- * (the stack creates no replicas).
+ * CloudFormation this policy is gone with it). A secret with replicas also denies
+ * `DENIED_REPLICATION_CHANGES`.
  */
 export const DENIED_CONFIGURATION_CHANGES = [
   'secretsmanager:UpdateSecret',
@@ -79,6 +81,14 @@ export const DENIED_CONFIGURATION_CHANGES = [
   'secretsmanager:DeleteSecret',
   'secretsmanager:ReplicateSecretToRegions',
 ] as const;
+
+/**
+ * Denied as well on a secret with replicas (Secrets Manager copies the resource policy to them), to all
+ * but CloudFormation: RemoveRegionsFromReplication deletes a replica consumers in that region read;
+ * StopReplicationToReplica (called on a replica) turns it into a standalone secret that rotation no
+ * longer updates, so its consumers would keep a secret that dies at the next rotation.
+ */
+export const DENIED_REPLICATION_CHANGES = ['secretsmanager:RemoveRegionsFromReplication', 'secretsmanager:StopReplicationToReplica'] as const;
 
 /** What a reader gets on the secret (resource policy) and, for a same-account principal, in its identity policy. */
 export const READ_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'] as const;
@@ -104,6 +114,7 @@ export class ManagedSecret extends Construct {
       description: props.description,
       encryptionKey: props.encryptionKey,
       removalPolicy: props.removalPolicy,
+      ...(props.replicaRegions !== undefined && props.replicaRegions.length > 0 ? { replicaRegions: [...props.replicaRegions] } : {}),
       secretObjectValue: {
         environment: plain(doc.environment),
         clientId: plain(doc.clientId),
@@ -139,8 +150,9 @@ export class ManagedSecret extends Construct {
    * DescribeSecret, and the key policy allows it kms:Decrypt through Secrets Manager for this secret
    * only. A principal of this stack's account also gets the same in its identity policy (a principal of
    * another account needs it from its own account's administrators: README, "For integrations").
+   * @returns whether the key policy took its statement (an imported key's policy cannot be changed here)
    */
-  grantRead(grantee: iam.IGrantable): void {
+  grantRead(grantee: iam.IGrantable): boolean {
     const principal = grantee.grantPrincipal;
     const stack = Stack.of(this);
     const viaSecretsManager = `secretsmanager.${stack.region}.amazonaws.com`;
@@ -148,7 +160,7 @@ export class ManagedSecret extends Construct {
     // The key policy cannot name the secret's ARN: the secret already refers to the key (KmsKeyId), and
     // a key policy referring back would be a circular dependency. Secrets Manager's ARN is the name plus
     // "-" and exactly six random characters, so this pattern matches this secret's ARN and no other.
-    this.encryptionKey.addToResourcePolicy(
+    const keyPolicy = this.encryptionKey.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [principal],
         actions: ['kms:Decrypt'],
@@ -170,6 +182,7 @@ export class ManagedSecret extends Construct {
         }),
       );
     }
+    return keyPolicy.statementAdded;
   }
 
   /** `arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-??????`, without a reference to the secret. */
@@ -204,7 +217,7 @@ export class ManagedSecret extends Construct {
         sid: 'DenyConfigurationChangesExceptCloudFormation',
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
-        actions: [...DENIED_CONFIGURATION_CHANGES],
+        actions: [...DENIED_CONFIGURATION_CHANGES, ...((props.replicaRegions ?? []).length > 0 ? DENIED_REPLICATION_CHANGES : [])],
         resources: ['*'],
         conditions: { ...exceptPrincipals(deployRoles), ...notCloudFormation },
       }),

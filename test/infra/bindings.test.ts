@@ -9,10 +9,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { BINDINGS_FILE_VARIABLE, BINDINGS_VARIABLE, parseBindings } from '../../lambdas/core/bindings';
 import { adminSecretName, bindingsOf } from '../../lib/config/bindings';
 import { loadRotatorConfig, parseRotatorConfig } from '../../lib/config/load';
-import type { RotatorConfigInput } from '../../lib/config/schema';
 import { BINDINGS_FILE_PATH } from '../../lib/constructs/rotator-bindings';
-import { LAMBDA_ENVIRONMENT_LIMIT_BYTES } from '../../lib/constructs/rotator-function';
+import { LAMBDA_ENVIRONMENT_LIMIT_BYTES, RotatorFunction } from '../../lib/constructs/rotator-function';
 import { GenesysOAuthRotator } from '../../lib/genesys-oauth-rotator';
+import { Strategy, type GenesysOAuthRotatorProps } from '../../lib/rotator-props';
 import { EXAMPLE_CONFIG, synthExample, testAppContext, type Synthesised } from './synth';
 
 type Json = Record<string, unknown>;
@@ -31,18 +31,17 @@ function functionsOf(template: Template): FunctionResource[] {
 }
 
 /** One organisation with an admin pair and `count` single clients. */
-function fleet(count: number): RotatorConfigInput {
+function fleet(count: number): GenesysOAuthRotatorProps {
   const schedule = { expression: 'rate(30 days)', window: '2h' };
   return {
     organisations: [{ name: 'prod', environment: 'mypurecloud.ie', admin: { clientId: 'admin-a', alternateClientId: 'admin-b', schedule } }],
     clients: Array.from({ length: count }, (_, i) => ({
       name: `client-${String(i).padStart(4, '0')}`,
       organisation: 'prod',
-      strategy: 'single' as const,
+      strategy: Strategy.SINGLE,
       clientId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
       schedule,
     })),
-    notifications: {},
     policy: { maxRotationDays: 45 },
   };
 }
@@ -130,13 +129,20 @@ describe('Bindings: a fleet of 1,000 client secrets', () => {
       builtinCloudFormationValidation: false,
     });
     const stack = new Stack(app, 'Fleet');
-    rotator = new GenesysOAuthRotator(stack, 'Rotator', { config: fleet(1000) });
+    rotator = new GenesysOAuthRotator(stack, 'Rotator', fleet(1000));
     template = Template.fromStack(stack);
     outdir = app.outdir;
   });
   afterAll(() => {
     rmSync(outdir, { recursive: true, force: true });
   });
+
+  /** The construct's function wrapper (private to the construct's API, found by its id). */
+  function rotatorFunction(id: string): RotatorFunction {
+    const child = rotator.node.findChild(id);
+    if (!(child instanceof RotatorFunction)) throw new Error(`${id} is not a RotatorFunction`);
+    return child;
+  }
 
   it('ships the bindings as a file in a layer and names it in ROTATOR_BINDINGS_FILE only', () => {
     // Prepare
@@ -152,8 +158,8 @@ describe('Bindings: a fleet of 1,000 client secrets', () => {
       expect(fn.Properties.Layers).toEqual([{ Ref: layers[0] }]);
       expect(environmentBytes(variables)).toBeLessThan(LAMBDA_ENVIRONMENT_LIMIT_BYTES);
     }
-    expect(rotator.rotateFunction.bindingsDelivery).toBe('file');
-    expect(rotator.notifyFunction.bindingsDelivery).toBe('file');
+    expect(rotatorFunction('Rotate').bindingsDelivery).toBe('file');
+    expect(rotatorFunction('Notify').bindingsDelivery).toBe('file');
   });
 
   it('puts the bindings of every secret into the layer asset at the path the variable names', () => {

@@ -56,6 +56,19 @@ describe('Config: deployment file schema', () => {
     expect(config.clients[0]?.readers).toEqual([]);
     expect(config.firstValueLoaders).toEqual([]);
     expect(config.removalPolicy).toBe('retain');
+    expect(config.replicaRegions).toEqual([]);
+  });
+
+  it('accepts a configuration without notifications and with replica regions', () => {
+    // Prepare
+    const { notifications: _omitted, ...input } = validConfig();
+
+    // Act
+    const config = parseRotatorConfig({ ...input, replicaRegions: [{ region: 'eu-central-1', encryptionKeyArn: 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' }, { region: 'us-gov-west-1' }] });
+
+    // Assess
+    expect(config.notifications).toEqual({ emails: [] });
+    expect(config.replicaRegions.map((r) => r.region)).toEqual(['eu-central-1', 'us-gov-west-1']);
   });
 
   it('accepts role and user ARNs with paths, in any partition, for readers and loaders', () => {
@@ -220,6 +233,18 @@ describe('Config: deployment file schema', () => {
       /"retain" .* or "destroy"/,
     ],
     [
+      'a replica region that is not a region name',
+      (c) => { c.replicaRegions = [{ region: 'Frankfurt' }]; },
+      'replicaRegions[0].region',
+      /an AWS region name such as "eu-central-1" \(got "Frankfurt"\)/,
+    ],
+    [
+      'a replica key given as an alias',
+      (c) => { c.replicaRegions = [{ region: 'eu-central-1', encryptionKeyArn: 'arn:aws:kms:eu-central-1:111122223333:alias/secrets' }]; },
+      'replicaRegions[0].encryptionKeyArn',
+      /a KMS key ARN .*not an alias/,
+    ],
+    [
       'a misspelt key',
       (c) => { c.notifcations = {}; },
       '(root)',
@@ -244,7 +269,7 @@ describe('Config: deployment file schema', () => {
     const config = structuredClone(validConfig());
     config.organisations[1]!.environment = 'nowhere.example';
     config.clients[0]!.schedule.window = '0h';
-    config.notifications.emails = ['not-an-email'];
+    config.notifications = { emails: ['not-an-email'] };
 
     // Act
     const error = errorOf(config);

@@ -6,6 +6,7 @@ import { validateSecretDocument } from '../../lambdas/core/secret-document';
 import { loadRotatorConfig } from '../../lib/config/load';
 import type { RotatorConfig } from '../../lib/config/schema';
 import { GenesysOAuthRotator } from '../../lib/genesys-oauth-rotator';
+import { Strategy } from '../../lib/rotator-props';
 import { CDK_JSON_CONTEXT, EXAMPLE_CONFIG, logicalIdByName, synthExample, type Synthesised } from './synth';
 
 type Json = Record<string, unknown>;
@@ -499,35 +500,30 @@ describe('Stack: events, notifications and alarms', () => {
 });
 
 describe('Construct: GenesysOAuthRotator', () => {
-  it('goes into another app in one statement with an inline configuration', () => {
+  it('goes into another app in one statement with inline typed props', () => {
     // Prepare
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'Theirs');
 
     // Act
     const rotator = new GenesysOAuthRotator(stack, 'Rotator', {
-      config: {
-        organisations: [{ name: 'prod', environment: 'usw2.pure.cloud', admin: { clientId: 'a', alternateClientId: 'b', schedule: { expression: 'rate(7 days)', window: '1h' } } }],
-        clients: [{ name: 'bot', organisation: 'prod', strategy: 'single', clientId: 'c', schedule: { expression: 'rate(7 days)', window: '1h' } }],
-        notifications: {},
-        policy: { maxRotationDays: 7 },
-      },
+      organisations: [{ name: 'prod', environment: 'usw2.pure.cloud', admin: { clientId: 'a', alternateClientId: 'b', schedule: { expression: 'rate(7 days)', window: '1h' } } }],
+      clients: [{ name: 'bot', organisation: 'prod', strategy: Strategy.SINGLE, clientId: 'c', schedule: { expression: 'rate(7 days)', window: '1h' } }],
+      policy: { maxRotationDays: 7 },
     });
 
     // Assess
-    expect([...rotator.clientSecrets.keys()]).toEqual(['bot']);
-    expect([...rotator.adminSecrets.keys()]).toEqual(['prod']);
+    expect(rotator.clientNames).toEqual(['bot']);
+    expect(stack.resolve(rotator.clientSecret('bot').secretArn)).toEqual({ Ref: expect.stringMatching(/ClientbotSecret/) });
+    expect(stack.resolve(rotator.adminSecret('prod').secretArn)).toEqual({ Ref: expect.stringMatching(/AdminprodSecret/) });
   });
 
-  it('refuses an invalid inline configuration with the path of the problem', () => {
+  it('refuses invalid inline props with the path of the problem', () => {
     const build = (): GenesysOAuthRotator =>
       new GenesysOAuthRotator(new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Theirs'), 'Rotator', {
-        config: {
-          organisations: [{ name: 'prod', environment: 'usw2.pure.cloud' }],
-          clients: [{ name: 'bot', organisation: 'prod', strategy: 'single', clientId: 'c', schedule: { expression: 'rate(7 days)', window: '1h' } }],
-          notifications: {},
-          policy: { maxRotationDays: 7 },
-        },
+        organisations: [{ name: 'prod', environment: 'usw2.pure.cloud' }],
+        clients: [{ name: 'bot', organisation: 'prod', strategy: Strategy.SINGLE, clientId: 'c', schedule: { expression: 'rate(7 days)', window: '1h' } }],
+        policy: { maxRotationDays: 7 },
       });
     expect(build).toThrow(ConfigurationError);
     expect(build).toThrow(/→ at clients\[0\]\.strategy/);

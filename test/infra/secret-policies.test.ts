@@ -2,13 +2,13 @@
  * Who may write and who may read a managed secret (DESIGN.md §3, the resource-policy paragraph after
  * "Bindings"), and what happens to secrets and key when they leave the stack.
  */
-import { App, CliCredentialsStackSynthesizer, Stack } from 'aws-cdk-lib';
+import { App, CliCredentialsStackSynthesizer, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigurationError } from '../../lambdas/core/errors';
-import type { RotatorConfigInput } from '../../lib/config/schema';
 import { GenesysOAuthRotator } from '../../lib/genesys-oauth-rotator';
+import { Strategy, type GenesysOAuthRotatorProps } from '../../lib/rotator-props';
 import { testAppContext } from './synth';
 
 type Json = Record<string, unknown>;
@@ -27,7 +27,7 @@ const SAME_ACCOUNT_READER = 'arn:aws:iam::111122223333:role/crm-app';
 const CROSS_ACCOUNT_READER = 'arn:aws:iam::444455556666:role/partner/crm-consumer';
 
 /** Two organisations, both strategies, a webhook (so a signing key exists), readers and loaders. */
-function config(overrides: Partial<RotatorConfigInput> = {}): RotatorConfigInput {
+function config(overrides: Partial<GenesysOAuthRotatorProps> = {}): GenesysOAuthRotatorProps {
   const schedule = { expression: 'rate(30 days)', window: '2h' };
   return {
     organisations: [
@@ -35,18 +35,17 @@ function config(overrides: Partial<RotatorConfigInput> = {}): RotatorConfigInput
       { name: 'eu', environment: 'mypurecloud.ie' },
     ],
     clients: [
-      { name: 'crm', organisation: 'us', strategy: 'single', clientId: 'crm-1', schedule, readers: [SAME_ACCOUNT_READER, CROSS_ACCOUNT_READER] },
+      { name: 'crm', organisation: 'us', strategy: Strategy.SINGLE, clientId: 'crm-1', schedule, readers: [SAME_ACCOUNT_READER, CROSS_ACCOUNT_READER] },
       {
         name: 'wfm',
         organisation: 'eu',
-        strategy: 'alternating',
+        strategy: Strategy.ALTERNATING,
         clientId: 'wfm-a',
         alternateClientId: 'wfm-b',
         schedule,
         webhooks: [{ name: 'hook', url: 'https://hooks.example.com/rotated' }],
       },
     ],
-    notifications: {},
     policy: { maxRotationDays: 45 },
     firstValueLoaders: [LOADER, LOADER_USER],
     ...overrides,
@@ -60,10 +59,10 @@ interface Built {
   readonly template: () => Template;
 }
 
-function build(input: RotatorConfigInput = config(), stackProps: ConstructorParameters<typeof Stack>[2] = {}): Built {
+function build(input: GenesysOAuthRotatorProps = config(), stackProps: ConstructorParameters<typeof Stack>[2] = {}): Built {
   const app = new App({ context: testAppContext() });
   const stack = new Stack(app, 'Policies', stackProps);
-  const rotator = new GenesysOAuthRotator(stack, 'Rotator', { config: input });
+  const rotator = new GenesysOAuthRotator(stack, 'Rotator', input);
   return { app, stack, rotator, template: () => Template.fromStack(stack) };
 }
 
@@ -118,8 +117,8 @@ describe('Secret resource policy: who may write', () => {
   beforeAll(() => {
     built = build();
     template = built.template();
-    rotateRole = { 'Fn::GetAtt': [built.stack.getLogicalId(built.rotator.rotateFunction.role.node.defaultChild as never), 'Arn'] };
-    rotateFunction = { 'Fn::GetAtt': [built.stack.getLogicalId(built.rotator.rotateFunction.function.node.defaultChild as never), 'Arn'] };
+    rotateRole = { 'Fn::GetAtt': [built.stack.getLogicalId(built.rotator.rotateFunction.role!.node.defaultChild as never), 'Arn'] };
+    rotateFunction = { 'Fn::GetAtt': [built.stack.getLogicalId(built.rotator.rotateFunction.node.defaultChild as never), 'Arn'] };
   });
 
   it.each(MANAGED)('denies new values and stage moves on %s to all but the rotate role, the loaders and CloudFormation', (name) => {
@@ -320,7 +319,7 @@ describe('Removal policy of secrets and key', () => {
 
   it('deletes them when the configuration says "destroy"', () => {
     // Act
-    const template = build(config({ removalPolicy: 'destroy' })).template();
+    const template = build(config({ removalPolicy: RemovalPolicy.DESTROY })).template();
 
     // Assess
     template.resourceCountIs('AWS::SecretsManager::Secret', 4);
