@@ -1,16 +1,24 @@
 /**
- * The rotated event (DESIGN.md §4) for EventBridge subscribers and webhook receivers, as the client
- * exports it. The schema itself lives in lambdas/core/events.ts (one home, shared with the rotator);
- * this module loads it on first use, because building its zod schemas is most of what classic zod
- * costs at start-up, and a consumer that only wants tokens should not pay that in its cold start.
+ * The rotated event (DESIGN.md §4) as the client parses it, for EventBridge subscribers and webhook
+ * receivers: the same schema as lambdas/core/events.ts (what the rotator publishes), written with
+ * `zod/mini`. The client bundle must not carry classic zod: its 77 KB are most of what separated the
+ * client's cold start from Powertools `getSecret` (bench/cold-start.ts). The two are held together by
+ * test/unit/client/rotated-event.test.ts: same type, same constants, and property-based checks that
+ * both accept and refuse the same values with the same field and words. When events.ts moves to
+ * `zod/mini` too, this file becomes a re-export of it.
  *
- * The types are written out here, not inferred from zod, so the client's declarations need no zod;
- * test/unit/client/rotated-event.test.ts checks that they match the schema's.
+ * The types are written out, not inferred from zod, so the client's declarations need no zod.
  */
-import type * as Events from '../lambdas/core/events';
-import type { GenesysEnvironment } from '../lambdas/core/regions';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+import { ValidationError } from '../lambdas/core/errors';
+import { GENESYS_ENVIRONMENTS, type GenesysEnvironment } from '../lambdas/core/regions';
 
-/** Source and detail-type of the rotated event on the EventBridge bus (the same values as events.ts). */
+// zod's English messages (classic zod sets them; zod/mini does not): the words events.ts's errors carry
+// where its schema gives none of its own. Our zod is bundled, so this touches no other copy of it.
+z.config(en());
+
+/** Source and detail-type of the rotated event on the EventBridge bus. */
 export const ROTATED_EVENT_SOURCE = 'genesys-oauth-rotator';
 export const ROTATED_EVENT_DETAIL_TYPE = 'Genesys OAuth Secret Rotated';
 
@@ -29,7 +37,7 @@ export interface RotatedEventDetail {
   rotatedAt: string;
 }
 
-/** One problem found by `safeParse`: where, what was expected (never the value). */
+/** One problem found by `safeParse`: where, and what was expected (never the value). */
 export interface RotatedEventIssue {
   readonly code: string;
   readonly path: readonly PropertyKey[];
@@ -40,32 +48,45 @@ export type RotatedEventSafeParseResult =
   | { readonly success: true; readonly data: RotatedEventDetail; readonly error?: undefined }
   | { readonly success: false; readonly data?: undefined; readonly error: Error & { readonly issues: readonly RotatedEventIssue[] } };
 
-/** The detail schema's `parse` and `safeParse` (zod's, loaded on first use). */
+/** The detail schema: zod's `parse` and `safeParse`. */
 export interface RotatedEventDetailSchema {
-  /** The detail, or a thrown error listing the issues. */
+  /** The detail (unknown fields dropped), or a thrown error listing the issues. */
   parse(value: unknown): RotatedEventDetail;
   safeParse(value: unknown): RotatedEventSafeParseResult;
 }
 
-let events: typeof Events | undefined;
+const nonEmpty = (error: string) => z.string().check(z.minLength(1, { error }));
 
-function load(): typeof Events {
-  // A bundled require: esbuild keeps the module in the bundle but runs it (and zod) only on this first call.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  events ??= require('../lambdas/core/events') as typeof Events;
-  return events;
-}
+const detailSchema = z.object({
+  secretArn: nonEmpty('a non-empty secret ARN'),
+  versionId: nonEmpty('a non-empty version id'),
+  clientId: nonEmpty('a non-empty client id'),
+  environment: z.enum(GENESYS_ENVIRONMENTS as [GenesysEnvironment, ...GenesysEnvironment[]], { error: 'a known Genesys Cloud region domain' }),
+  strategy: z.enum(['single', 'alternating'], { error: '"single" or "alternating"' }),
+  emergency: z.boolean({ error: 'a boolean' }),
+  rotatedAt: z.iso.datetime({ offset: true, error: 'an ISO-8601 date-time' }),
+});
+
+const envelopeSchema = z.looseObject({
+  source: z.literal(ROTATED_EVENT_SOURCE, { error: `"${ROTATED_EVENT_SOURCE}"` }),
+  'detail-type': z.literal(ROTATED_EVENT_DETAIL_TYPE, { error: `"${ROTATED_EVENT_DETAIL_TYPE}"` }),
+  detail: detailSchema,
+});
+
+/** The detail alone (e.g. a webhook body): `rotatedEventDetailSchema.parse(JSON.parse(body))`. */
+export const rotatedEventDetailSchema: RotatedEventDetailSchema = detailSchema;
 
 /**
  * Validate an EventBridge event as the rotated event and return its detail.
  * @throws ValidationError naming the first bad field (e.g. `detail.versionId`) and what was expected.
  */
 export function parseRotatedEvent(eventBridgeEvent: unknown): RotatedEventDetail {
-  return load().parseRotatedEvent(eventBridgeEvent);
+  const result = envelopeSchema.safeParse(eventBridgeEvent);
+  if (!result.success) {
+    // As lambdas/core/validation.ts `firstIssue`: zod's message is ours (or zod's words), never the input.
+    const issue = result.error.issues[0];
+    const field = issue !== undefined && issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
+    throw new ValidationError('Not a rotated event', field, issue?.message ?? 'a valid value');
+  }
+  return result.data.detail;
 }
-
-/** The detail alone (e.g. a webhook body): `rotatedEventDetailSchema.parse(JSON.parse(body))`. */
-export const rotatedEventDetailSchema: RotatedEventDetailSchema = {
-  parse: (value) => load().rotatedEventDetailSchema.parse(value),
-  safeParse: (value) => load().rotatedEventDetailSchema.safeParse(value),
-};

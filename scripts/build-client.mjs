@@ -205,11 +205,22 @@ function emitDeclarations(outdir) {
 
 // ---- main -------------------------------------------------------------------------------------
 
+/** What a build leaves in the output directory; anything else there is stale and removed. */
+const OUTPUTS = ['index.cjs', 'index.mjs', 'THIRD-PARTY-LICENSES.txt'];
+const DECLARATION_OUTPUTS = ['index.d.ts', 'index.d.cts', 'index.d.mts', 'types'];
+
 export async function buildClient({ outdir = DEFAULT_OUTDIR, types = true } = {}) {
   const cjs = await bundle('cjs', path.join(outdir, 'index.cjs'));
   const esm = await bundle('esm', path.join(outdir, 'index.mjs'));
   writeLicenses(outdir, bundledPackages(cjs.metafile));
   const declarationFiles = types ? emitDeclarations(outdir) : 0;
+  // Stale outputs of this script (with --no-types, old declarations would describe other bundles) go;
+  // nothing else in the directory is touched.
+  const keep = new Set(types ? [...OUTPUTS, ...DECLARATION_OUTPUTS] : OUTPUTS);
+  for (const entry of readdirSync(outdir)) {
+    const ours = [...OUTPUTS, ...DECLARATION_OUTPUTS].includes(entry) || /^index\./.test(entry);
+    if (ours && !keep.has(entry)) rmSync(path.join(outdir, entry), { recursive: true, force: true });
+  }
   return { outdir, cjs, esm, declarationFiles, largest: largestInputs(cjs.metafile, 6), packages: bundledPackages(cjs.metafile) };
 }
 
