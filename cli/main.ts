@@ -7,6 +7,7 @@ import { SecretsManagerError, SecretDocumentError, ValidationError, RotatorError
 import { commandHelp, parseCommand, PROGRAM, programHelp, splitCommand, type CommandSpec, type ParsedCommand } from './args';
 import { emergencyCommand, runEmergency } from './commands/emergency';
 import { localCommand, runLocal } from './commands/local';
+import { planCommand, runPlan } from './commands/plan';
 import { reportCommand, runReport } from './commands/report';
 import { rotateCommand, runRotate } from './commands/rotate';
 import { runStatus, statusCommand } from './commands/status';
@@ -30,6 +31,7 @@ const COMMANDS: readonly Command[] = [
   { spec: rotateCommand, run: async (ctx, parsed, out, progress) => await runRotate(ctx, parsed, out, progress) },
   { spec: emergencyCommand, run: runEmergency },
   { spec: verifyCommand, run: async (ctx, parsed, out) => await runVerify(ctx, parsed, out) },
+  { spec: planCommand, run: async (ctx, parsed, out) => await runPlan(ctx, parsed, out) },
   { spec: reportCommand, run: async (ctx, parsed, out) => await runReport(ctx, parsed, out) },
   { spec: { ...localCommand, standalone: true }, runStandalone: runLocal },
 ];

@@ -101,6 +101,13 @@ export interface ManagedClientProps {
    * @default []
    */
   readonly readers?: string[];
+  /**
+   * Hold the scheduled rotation while the client it would regenerate is in use: before any regenerate,
+   * the rotation looks at that client's use since the last rotation and, when it was used, refuses
+   * (`ClientInUseError`, the failure alarm) without changing anything.
+   * @default false
+   */
+  readonly holdWhileInUse?: boolean;
 }
 
 /** Who is told by email of rotations, failures and alarms. */

@@ -8,7 +8,8 @@
  * bound, or a document that disagrees with its binding, before any Genesys Cloud call.
  *
  * Wire format (`ROTATOR_BINDINGS`, or the file `ROTATOR_BINDINGS_FILE` names):
- * `{"version":1,"secrets":{"<name>":{"environment":"<region>","clientIds":["<id>"(,"<id>")],"adminSecret":"<admin secret name>"}}}`
+ * `{"version":1,"secrets":{"<name>":{"environment":"<region>","clientIds":["<id>"(,"<id>")],"adminSecret":"<admin secret name>"(,"holdWhileInUse":true)}}}`;
+ * `holdWhileInUse` is optional (absent: false), so bindings written before it still parse.
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
@@ -27,6 +28,11 @@ export interface SecretBinding {
   readonly clientIds: readonly string[];
   /** Name of the admin-pair secret that regenerates this secret's clients; absent only for an admin pair. */
   readonly adminSecret?: string | undefined;
+  /**
+   * `clients[].holdWhileInUse`: createSecret refuses (ClientInUseError) when the client it would
+   * regenerate was used since the last rotation. Absent means false (older bindings omit it).
+   */
+  readonly holdWhileInUse?: boolean | undefined;
 }
 
 export interface Bindings {
@@ -45,6 +51,7 @@ const bindingSchema = z
       .max(2, { error: 'one (single) or two (alternating) client ids' })
       .refine((ids) => new Set(ids).size === ids.length, { error: 'distinct client ids' }),
     adminSecret: z.string({ error: 'the name of the admin-pair secret' }).min(1, { error: 'a non-empty admin secret name' }).optional(),
+    holdWhileInUse: z.boolean({ error: 'true or false' }).optional(),
   })
   .refine((b) => b.adminSecret !== undefined || b.clientIds.length === 2, {
     error: 'an adminSecret: only an admin pair (two client ids) rotates without one',
@@ -232,7 +239,12 @@ export function serializeBindings(secrets: Readonly<Record<string, SecretBinding
   for (const name of Object.keys(secrets).sort()) {
     const b = secrets[name];
     if (b === undefined) continue;
-    sorted[name] = { environment: b.environment, clientIds: [...b.clientIds], ...(b.adminSecret !== undefined ? { adminSecret: b.adminSecret } : {}) };
+    sorted[name] = {
+      environment: b.environment,
+      clientIds: [...b.clientIds],
+      ...(b.adminSecret !== undefined ? { adminSecret: b.adminSecret } : {}),
+      ...(b.holdWhileInUse === true ? { holdWhileInUse: true } : {}),
+    };
   }
   return JSON.stringify({ version: 1, secrets: sorted });
 }

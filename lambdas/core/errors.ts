@@ -200,3 +200,24 @@ export class RotationRecoveredError extends RotationError {
     this.recoveredVersionId = versions.recoveredVersionId;
   }
 }
+
+/**
+ * `holdWhileInUse`: the scheduled rotation refused, before any regenerate, because the client it would
+ * regenerate was used since the last rotation. Nothing was changed; the failure alarm fires, and the
+ * next attempt (retry or schedule) asks again (README "Troubleshooting").
+ */
+export class ClientInUseError extends RotationError {
+  /** The client that would have been regenerated. */
+  readonly clientId: string;
+  /** Its requests since the last rotation (the rotator's own calls left out). */
+  readonly requests: number;
+  /** Last day (`YYYY-MM-DD`) it was used, if known. */
+  readonly lastUsedDay: string | undefined;
+
+  constructor(message: string, usage: { readonly clientId: string; readonly requests: number; readonly lastUsedDay: string | undefined }, options?: ErrorOptions) {
+    super(message, options);
+    this.clientId = usage.clientId;
+    this.requests = usage.requests;
+    this.lastUsedDay = usage.lastUsedDay;
+  }
+}

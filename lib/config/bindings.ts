@@ -39,6 +39,7 @@ export function bindingsOf(config: RotatorSettings): Record<string, SecretBindin
       environment: regionOf(org.environment),
       clientIds,
       ...(org.admin !== undefined ? { adminSecret: adminSecretName(config, org.name) } : {}),
+      ...(client.holdWhileInUse ? { holdWhileInUse: true } : {}),
     };
   }
   return secrets;

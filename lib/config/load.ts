@@ -18,7 +18,12 @@ export const CONFIG_CONTEXT_KEY = 'config';
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, source: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.length > 0 ? issue.path.join('.') : '(root)', expected: issue.message }));
+  const issues = result.error.issues.flatMap((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    // Unknown keys of one object: one entry each (at the object's path), each naming its key.
+    if (issue.code === 'unrecognized_keys') return issue.message.split('\n').map((expected) => ({ path, expected }));
+    return [{ path, expected: issue.message }];
+  });
   throw new DeploymentConfigError(`Deployment configuration ${source} is invalid`, issues, `what each listed path says:\n${z.prettifyError(result.error)}`);
 }
 
@@ -84,6 +89,7 @@ export function propsOf(config: RotatorConfig): GenesysOAuthRotatorProps {
       webhooks: client.webhooks.map((hook) => ({ name: hook.name, url: hook.url })),
       ...(client.verifyPath !== undefined ? { verifyPath: client.verifyPath } : {}),
       readers: [...client.readers],
+      ...(client.holdWhileInUse ? { holdWhileInUse: true } : {}),
     })),
     policy: { maxRotationDays: config.policy.maxRotationDays },
     notifications: { emails: [...config.notifications.emails] },

@@ -7,6 +7,39 @@ import { GENESYS_ENVIRONMENTS } from '../../lambdas/core/regions';
 import { parseSchedule, windowHours } from './schedule';
 import { webhookUrlProblem } from '../../lambdas/core/webhooks/url-policy';
 
+/** Edit distance, for "did you mean" on a misspelled key. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/**
+ * What an unknown key is called in the error: the key, and the closest allowed one when it is close.
+ * The same words for the file and the construct's props (whose allowed keys differ by `stackName`).
+ */
+export function unknownKeyMessage(key: string, allowed: readonly string[]): string {
+  const closest = allowed
+    .map((candidate) => ({ candidate, d: distance(key.toLowerCase(), candidate.toLowerCase()) }))
+    .sort((x, y) => x.d - y.d)[0];
+  const hint = closest !== undefined && closest.d <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean "${closest.candidate}"?)` : '';
+  return `no key "${key}" here${hint}`;
+}
+
+/** A strict object whose unknown keys are each named, with the closest allowed key as a suggestion. */
+function strict<T extends z.core.$ZodLooseShape>(shape: T) {
+  const allowed = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => unknownKeyMessage(key, allowed)).join('\n') : undefined),
+  });
+}
+
 /** Names become construct ids and secret names: keep them boring. */
 const NAME = /^[a-z][a-z0-9-]{0,47}$/;
 const name = (what: string) =>
@@ -16,7 +49,7 @@ const name = (what: string) =>
 
 const clientId = z.string({ error: 'a Genesys Cloud OAuth client id' }).trim().min(1, { error: 'a non-empty OAuth client id' });
 
-const scheduleSchema = z.strictObject({
+const scheduleSchema = strict({
   expression: z.string({ error: 'a schedule: "rate(N days)" or "cron(...)"' }).superRefine((value, ctx) => {
     const parsed = parseSchedule(value);
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.expected, input: value });
@@ -30,20 +63,20 @@ const environment = z.enum(GENESYS_ENVIRONMENTS as [string, ...string[]], {
   error: (issue) => `a known Genesys Cloud region domain (got ${JSON.stringify(issue.input)}), one of: ${GENESYS_ENVIRONMENTS.join(', ')}`,
 });
 
-const adminPairSchema = z.strictObject({
+const adminPairSchema = strict({
   clientId,
   alternateClientId: clientId,
   schedule: scheduleSchema,
 });
 
-const organisationSchema = z.strictObject({
+const organisationSchema = strict({
   name: name('organisation'),
   environment,
   /** The admin client pair (permission `oauth:client:edit`) that regenerates this organisation's clients. */
   admin: adminPairSchema.optional(),
 });
 
-const webhookSchema = z.strictObject({
+const webhookSchema = strict({
   name: name('webhook'),
   // The notifier's own rule (https, public host, no user info), checked at synth too.
   url: z.url({ protocol: /^https$/, error: 'an https:// URL' }).superRefine((url, ctx) => {
@@ -93,14 +126,44 @@ const clientCommon = {
   readers: z.array(roleArn).default([]),
 };
 
-const clientSchema = z.discriminatedUnion(
-  'strategy',
-  [
-    z.strictObject({ ...clientCommon, strategy: z.literal('single') }),
-    z.strictObject({ ...clientCommon, strategy: z.literal('alternating'), alternateClientId: clientId }),
-  ],
-  { error: 'a strategy: "single" or "alternating"' },
-);
+const STRATEGIES = ['single', 'alternating'] as const;
+
+const clientObject = strict({
+  ...clientCommon,
+  strategy: z.enum(STRATEGIES, { error: 'a strategy: "single" or "alternating"' }),
+  /** `alternating` only: the standby client. */
+  alternateClientId: clientId.optional(),
+  /**
+   * Opt-in: the scheduled rotation refuses (ClientInUseError, alarm, nothing changed) when the client it
+   * would regenerate was used since the last rotation.
+   */
+  holdWhileInUse: z.boolean({ error: 'true or false' }).default(false),
+});
+type ClientShape = z.output<typeof clientObject>;
+type Narrowed = Omit<ClientShape, 'strategy' | 'alternateClientId'> & ({ strategy: 'single' } | { strategy: 'alternating'; alternateClientId: string });
+
+/**
+ * One object (not a union on `strategy`), so a missing or misspelled `strategy` is reported together with
+ * every other problem of the client; the output is narrowed on `strategy` as before.
+ */
+const clientSchema = clientObject
+  .superRefine((client, ctx) => {
+    if (client.strategy === 'alternating' && client.alternateClientId === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['alternateClientId'], message: 'the standby client id: an "alternating" client needs alternateClientId' });
+    }
+    if (client.strategy === 'single' && client.alternateClientId !== undefined) {
+      // Reported at the client, as an unknown key of a "single" client was before.
+      ctx.addIssue({ code: 'custom', path: [], message: 'no alternateClientId for a "single" client (use "alternating" for a pair)' });
+    }
+    if (client.strategy === 'single' && client.holdWhileInUse) {
+      // A single client's rotation regenerates the client consumers use now: it would never rotate.
+      ctx.addIssue({ code: 'custom', path: ['holdWhileInUse'], message: 'false for a "single" client (its rotation regenerates the client in use, so it would never rotate); use "alternating"' });
+    }
+  })
+  .transform((client): Narrowed => {
+    const { strategy, alternateClientId, ...rest } = client;
+    return strategy === 'alternating' ? { ...rest, strategy, alternateClientId: alternateClientId ?? '' } : { ...rest, strategy };
+  });
 
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
@@ -141,7 +204,7 @@ const settingsShape = {
       emails: z.array(z.email({ error: 'an email address' })).default([]),
     })
     .default({ emails: [] }),
-  policy: z.strictObject({
+  policy: strict({
     maxRotationDays: z
       .number({ error: 'a number of days' })
       .int({ error: 'a whole number of days' })
@@ -173,9 +236,9 @@ const settingsShape = {
   replicaRegions: z.array(replicaRegionSchema).default([]),
 };
 
-const settingsObject = z.strictObject(settingsShape);
+const settingsObject = strict(settingsShape);
 
-const configObject = z.strictObject({
+const configObject = strict({
   /** Lets editors find a JSON schema; ignored here. */
   $schema: z.string().optional(),
   stackName: z
@@ -187,23 +250,60 @@ const configObject = z.strictObject({
 
 /** The construct's data after validation (defaults applied). */
 export type RotatorSettings = z.output<typeof settingsObject>;
-type Ctx = Pick<z.core.$RefinementCtx<RotatorSettings>, 'addIssue'>;
+type Ctx = Pick<z.core.$RefinementCtx, 'addIssue'>;
 
-/** Cross-field rules, after the shape: the same for the file and the construct's props. */
-function checkSettings(config: RotatorSettings, ctx: Ctx): void {
+/**
+ * The parts of a configuration the cross-field rules read, each element kept only when it is well formed
+ * on its own (its own problems are reported by the shape check): the rules run even when other parts of
+ * the file are broken, so one synth lists every problem.
+ */
+interface SettingsView {
+  readonly organisations: readonly (z.output<typeof organisationSchema> | undefined)[];
+  readonly clients: readonly (z.output<typeof clientSchema> | undefined)[];
+  readonly maxRotationDays: number | undefined;
+  readonly firstValueLoaders: readonly (string | undefined)[];
+  readonly replicaRegions: readonly (z.output<typeof replicaRegionSchema> | undefined)[];
+}
+
+function viewOf(value: unknown): SettingsView {
+  const record = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const each = <T>(key: string, schema: z.ZodType<T>): (T | undefined)[] => {
+    const list = record[key];
+    if (!Array.isArray(list)) return [];
+    return list.map((item: unknown) => {
+      const parsed = schema.safeParse(item);
+      return parsed.success ? parsed.data : undefined;
+    });
+  };
+  const policy = settingsShape.policy.safeParse(record['policy']);
+  return {
+    organisations: each('organisations', organisationSchema),
+    clients: each('clients', clientSchema),
+    maxRotationDays: policy.success ? policy.data.maxRotationDays : undefined,
+    firstValueLoaders: each('firstValueLoaders', z.string()),
+    replicaRegions: each('replicaRegions', replicaRegionSchema),
+  };
+}
+
+/** Cross-field rules: the same for the file and the construct's props; they run even when the shape fails. */
+function checkSettings(value: unknown, ctx: Ctx): void {
+  const config = viewOf(value);
   checkUniqueNames(config, ctx);
   checkUniquePrincipals(config, ctx);
-  checkReferences(config, ctx);
+  checkReferences(config, ctx, value);
   checkClientIds(config, ctx);
   checkPolicy(config, ctx);
   checkReplicaRegions(config, ctx);
 }
 
+/** Run the cross-field rules whatever the shape check found. */
+const always = { when: () => true };
+
 /** The data part of `GenesysOAuthRotatorProps`, validated (defaults applied). */
-export const rotatorSettingsSchema = settingsObject.superRefine(checkSettings);
+export const rotatorSettingsSchema = settingsObject.superRefine(checkSettings, always);
 
 /** The deployment file after validation (defaults applied). */
-export const rotatorConfigSchema = configObject.superRefine(checkSettings);
+export const rotatorConfigSchema = configObject.superRefine(checkSettings, always);
 
 export type RotatorConfig = z.output<typeof rotatorConfigSchema>;
 /** What a user writes (defaults optional). */
@@ -213,24 +313,27 @@ export type ClientConfig = RotatorSettings['clients'][number];
 export type ScheduleConfig = z.output<typeof scheduleSchema>;
 export type ReplicaRegionConfig = RotatorSettings['replicaRegions'][number];
 
-function checkReplicaRegions(config: RotatorSettings, ctx: Ctx): void {
+function checkReplicaRegions(config: SettingsView, ctx: Ctx): void {
   const seen = new Map<string, number>();
   config.replicaRegions.forEach((replica, i) => {
+    if (replica === undefined) return;
     const first = seen.get(replica.region);
     if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['replicaRegions', i, 'region'], message: `a region listed once ("${replica.region}" is also replicaRegions[${first}])` });
     else seen.set(replica.region, i);
   });
 }
 
-function checkUniqueNames(config: RotatorSettings, ctx: Ctx): void {
+function checkUniqueNames(config: SettingsView, ctx: Ctx): void {
   const seen = new Map<string, number>();
   config.organisations.forEach((org, i) => {
+    if (org === undefined) return;
     const first = seen.get(org.name);
     if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['organisations', i, 'name'], message: `a unique organisation name ("${org.name}" is also organisations[${first}])` });
     else seen.set(org.name, i);
   });
   const clients = new Map<string, number>();
   config.clients.forEach((client, i) => {
+    if (client === undefined) return;
     const first = clients.get(client.name);
     if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['clients', i, 'name'], message: `a unique client name ("${client.name}" is also clients[${first}])` });
     else clients.set(client.name, i);
@@ -242,10 +345,11 @@ function checkUniqueNames(config: RotatorSettings, ctx: Ctx): void {
   });
 }
 
-function checkUniquePrincipals(config: RotatorSettings, ctx: Ctx): void {
-  const check = (arns: readonly string[], path: (string | number)[]): void => {
+function checkUniquePrincipals(config: SettingsView, ctx: Ctx): void {
+  const check = (arns: readonly (string | undefined)[], path: (string | number)[]): void => {
     const seen = new Map<string, number>();
     arns.forEach((arn, j) => {
+      if (arn === undefined) return;
       const first = seen.get(arn);
       if (first !== undefined) ctx.addIssue({ code: 'custom', path: [...path, j], message: `an ARN listed once ("${arn}" is also ${pathText([...path, first])})` });
       else seen.set(arn, j);
@@ -253,14 +357,18 @@ function checkUniquePrincipals(config: RotatorSettings, ctx: Ctx): void {
   };
   check(config.firstValueLoaders, ['firstValueLoaders']);
   config.clients.forEach((client, i) => {
-    check(client.readers, ['clients', i, 'readers']);
+    if (client !== undefined) check(client.readers, ['clients', i, 'readers']);
   });
 }
 
-function checkReferences(config: RotatorSettings, ctx: Ctx): void {
-  const orgs = new Map(config.organisations.map((org) => [org.name, org]));
+function checkReferences(config: SettingsView, ctx: Ctx, value: unknown): void {
+  const orgs = new Map(config.organisations.flatMap((org) => (org === undefined ? [] : [[org.name, org] as const])));
+  // A malformed organisation still has a name the clients may reference: not an unknown organisation.
+  const named = new Set(rawNames(value));
   config.clients.forEach((client, i) => {
+    if (client === undefined) return;
     const org = orgs.get(client.organisation);
+    if (org === undefined && named.has(client.organisation)) return;
     if (org === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -279,6 +387,15 @@ function checkReferences(config: RotatorSettings, ctx: Ctx): void {
   });
 }
 
+function rawNames(value: unknown): string[] {
+  const list = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)['organisations'] : undefined;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((org: unknown) => {
+    const orgName = org !== null && typeof org === 'object' ? (org as Record<string, unknown>)['name'] : undefined;
+    return typeof orgName === 'string' ? [orgName] : [];
+  });
+}
+
 interface IdUse {
   readonly id: string;
   readonly path: (string | number)[];
@@ -289,16 +406,17 @@ function pathText(path: readonly (string | number)[]): string {
 }
 
 /** One entry per secret: the client ids it rotates, in the order the file names them. */
-function secretsAndTheirIds(config: RotatorSettings): IdUse[][] {
+function secretsAndTheirIds(config: SettingsView): IdUse[][] {
   const secrets: IdUse[][] = [];
   config.organisations.forEach((org, i) => {
-    if (org.admin === undefined) return;
+    if (org?.admin === undefined) return;
     secrets.push([
       { id: org.admin.clientId, path: ['organisations', i, 'admin', 'clientId'] },
       { id: org.admin.alternateClientId, path: ['organisations', i, 'admin', 'alternateClientId'] },
     ]);
   });
   config.clients.forEach((client, i) => {
+    if (client === undefined) return;
     const ids: IdUse[] = [{ id: client.clientId, path: ['clients', i, 'clientId'] }];
     if (client.strategy === 'alternating') ids.push({ id: client.alternateClientId, path: ['clients', i, 'alternateClientId'] });
     secrets.push(ids);
@@ -306,7 +424,7 @@ function secretsAndTheirIds(config: RotatorSettings): IdUse[][] {
   return secrets;
 }
 
-function checkClientIds(config: RotatorSettings, ctx: Ctx): void {
+function checkClientIds(config: SettingsView, ctx: Ctx): void {
   const firstUse = new Map<string, IdUse>();
   for (const ids of secretsAndTheirIds(config)) {
     const [active, standby] = ids;
@@ -333,8 +451,9 @@ function checkClientIds(config: RotatorSettings, ctx: Ctx): void {
   }
 }
 
-function checkPolicy(config: RotatorSettings, ctx: Ctx): void {
-  const max = config.policy.maxRotationDays;
+function checkPolicy(config: SettingsView, ctx: Ctx): void {
+  const max = config.maxRotationDays;
+  if (max === undefined) return; // reported by the shape check
   const check = (schedule: ScheduleConfig, path: (string | number)[]): void => {
     const parsed = parseSchedule(schedule.expression);
     const hours = windowHours(schedule.window);
@@ -356,9 +475,9 @@ function checkPolicy(config: RotatorSettings, ctx: Ctx): void {
     }
   };
   config.organisations.forEach((org, i) => {
-    if (org.admin !== undefined) check(org.admin.schedule, ['organisations', i, 'admin', 'schedule']);
+    if (org?.admin !== undefined) check(org.admin.schedule, ['organisations', i, 'admin', 'schedule']);
   });
   config.clients.forEach((client, i) => {
-    check(client.schedule, ['clients', i, 'schedule']);
+    if (client !== undefined) check(client.schedule, ['clients', i, 'schedule']);
   });
 }

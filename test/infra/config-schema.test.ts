@@ -282,6 +282,115 @@ describe('Config: deployment file schema', () => {
     expect(error.issues.map((issue) => issue.path)).toEqual(['organisations.1.environment', 'clients.0.schedule.window', 'notifications.emails.0']);
     expect(error.issues.every((issue) => issue.expected.length > 0)).toBe(true);
   });
+
+  it('lists shape, unknown-key and cross-field problems together (a file with 4 errors lists 4)', () => {
+    // Prepare
+    const config = structuredClone(validConfig()) as RotatorConfigInput & Record<string, unknown>;
+    const crm = config.clients[0] as unknown as Record<string, unknown>;
+    crm['strategey'] = crm['strategy'];
+    delete crm['strategy'];
+    config.clients[1]!.organisation = 'nowhere';
+    config.clients[1]!.schedule.expression = 'rate(60 days)';
+
+    // Act
+    const error = errorOf(config);
+
+    // Assess
+    expect(error.issues.map((issue) => issue.path).sort()).toEqual(
+      ['clients.0', 'clients.0.strategy', 'clients.1.organisation', 'clients.1.schedule.expression'].sort(),
+    );
+  });
+
+  it('names a misspelled key and suggests the allowed one', () => {
+    // Prepare
+    const config = structuredClone(validConfig());
+    const crm = config.clients[0] as unknown as Record<string, unknown>;
+    crm['strategey'] = crm['strategy'];
+    delete crm['strategy'];
+
+    // Act
+    const error = errorOf(config);
+
+    // Assess
+    const issue = error.issues.find((i) => i.path === 'clients.0');
+    expect(issue?.expected).toMatch(/no key "strategey" here \(did you mean "strategy"\?\)/);
+    expect(error.message).toContain('strategey');
+  });
+
+  it('names each unknown key of one object separately', () => {
+    // Prepare
+    const config = structuredClone(validConfig()) as RotatorConfigInput & Record<string, unknown>;
+    config['notifcations'] = {};
+    config['polcy'] = {};
+
+    // Act
+    const error = errorOf(config);
+
+    // Assess
+    expect(error.issues.map((i) => i.expected)).toEqual([
+      'no key "notifcations" here (did you mean "notifications"?)',
+      'no key "polcy" here (did you mean "policy"?)',
+    ]);
+    expect(error.issues.map((i) => i.path)).toEqual(['(root)', '(root)']);
+  });
+
+  it('still reports cross-field problems when the policy or an organisation is malformed', () => {
+    // Prepare
+    const config = structuredClone(validConfig()) as RotatorConfigInput & Record<string, unknown>;
+    config.organisations[1]!.environment = 'nowhere.example';
+    config.clients[0]!.organisation = 'missing';
+
+    // Act
+    const error = errorOf(config);
+
+    // Assess: the malformed "eu" organisation is not reported as unknown by the client that names it.
+    expect(error.issues.map((i) => i.path)).toEqual(['organisations.1.environment', 'clients.0.organisation']);
+  });
+
+  it('refuses a configuration that is not an object without failing itself', () => {
+    expect(errorOf('nope').issues.map((i) => i.path)).toEqual(['(root)']);
+  });
+
+  it('requires alternateClientId for "alternating" and refuses it for "single"', () => {
+    // Prepare
+    const config = structuredClone(validConfig()) as RotatorConfigInput & Record<string, unknown>;
+    delete (config.clients[1] as unknown as Record<string, unknown>)['alternateClientId'];
+    (config.clients[0] as unknown as Record<string, unknown>)['alternateClientId'] = 'crm-2';
+
+    // Act
+    const error = errorOf(config);
+
+    // Assess
+    expect(error.issues.map((i) => i.path).sort()).toEqual(['clients.0', 'clients.1.alternateClientId']);
+    expect(error.message).toMatch(/an "alternating" client needs alternateClientId/);
+  });
+
+  it('accepts holdWhileInUse (default false) and refuses a non-boolean', () => {
+    // Prepare
+    const config = structuredClone(validConfig());
+    config.clients[1]!.holdWhileInUse = true;
+
+    // Act
+    const parsed = parseRotatorConfig(config);
+    (config.clients[0] as unknown as Record<string, unknown>)['holdWhileInUse'] = 'yes';
+
+    // Assess
+    expect(parsed.clients.map((c) => c.holdWhileInUse)).toEqual([false, true]);
+    expect(errorOf(config).issues).toEqual([{ path: 'clients.0.holdWhileInUse', expected: 'true or false' }]);
+  });
+
+  it('refuses holdWhileInUse on a "single" client (its rotation always regenerates the client in use)', () => {
+    // Prepare
+    const config = structuredClone(validConfig());
+    config.clients[0]!.holdWhileInUse = true;
+
+    // Act
+    const error = errorOf(config);
+
+    // Assess
+    expect(error.issues.map((i) => i.path)).toEqual(['clients.0.holdWhileInUse']);
+    expect(error.message).toMatch(/would never rotate/);
+  });
 });
 
 describe('Config: loading the file', () => {

@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  ClientInUseError,
   ConcurrentRotationError,
   GenesysAuthError,
   isCredentialRefusal,
@@ -33,6 +34,7 @@ import { describeDocument, describeError } from '../redaction';
 import type { GenesysEnvironment } from '../regions';
 import { parseSecretDocument, serializeSecretDocument, type SecretDocument } from '../secret-document';
 import type { AdminTokenCache } from './admin-tokens';
+import { checkUsageSince } from '../status/usage-check';
 import { bindEmergency, canBindVersion, isBoundTo, parseEmergencyTag } from './emergency-tag';
 import { assertSafeRegenerate, isRecoveryOf, isStale, planCreate, planRecovery, planRevocation, type RecoveryPlan } from './plan';
 
@@ -209,14 +211,16 @@ export class RotationEngine {
     }
 
     // Validate everything before the first Genesys call: bad input changes nothing.
-    const { doc: current, versionId: currentVersionId } = await this.readDocument(secret, AWSCURRENT);
+    const { doc: current, versionId: currentVersionId, createdDate: currentCreatedDate } = await this.readDocument(secret, AWSCURRENT);
     const plan = planCreate(current);
     const admin = await this.adminAccess(secret, currentVersionId, current);
     assertSafeRegenerate(plan.targetClientId, admin.pair, admin.selfPair);
+    const genesys = this.deps.genesys(current.environment);
+    // holdWhileInUse: refuse before the regenerate (and before an emergency is bound to this version).
+    await this.holdWhileInUse(secret, admin, genesys, plan.targetClientId, currentCreatedDate);
     // Before the regenerate: an emergency requested by now is cured by this rotation's new secret.
     await this.bindEmergency(secret, token);
 
-    const genesys = this.deps.genesys(current.environment);
     log.info('createSecret: regenerating client secret', {
       secretArn: meta.arn,
       versionId: token,
@@ -243,6 +247,35 @@ export class RotationEngine {
     }
     log.info('createSecret: stored new secret as AWSPENDING', { secretArn: meta.arn, versionId: token, clientId: plan.targetClientId });
     return { step: 'createSecret', result: 'created', targetClientId: plan.targetClientId };
+  }
+
+  /**
+   * `holdWhileInUse` (from the binding, never the document): a scheduled rotation refuses, before any
+   * regenerate, when the client it would regenerate was used since the last rotation (the secret's
+   * LastRotatedDate, else AWSCURRENT's CreatedDate). Requests only on the day of that rotation may
+   * predate it (usage is per day) and do not hold it. An emergency rotation is never held: it replaces
+   * leaked credentials.
+   */
+  private async holdWhileInUse(secret: BoundSecret, admin: AdminAccess, genesys: GenesysApi, targetClientId: string, currentCreatedDate: Date | undefined): Promise<void> {
+    const { meta, binding } = secret;
+    if (binding.holdWhileInUse !== true) return;
+    if (meta.tags[TAGS.emergency] !== undefined) {
+      this.deps.log.warn('createSecret: holdWhileInUse skipped: an emergency rotation is never held', { secretArn: meta.arn, targetClientId });
+      return;
+    }
+    const since = meta.lastRotatedDate ?? currentCreatedDate;
+    const usage = await this.withAdminToken(admin, genesys, (adminToken) => checkUsageSince(genesys, adminToken, targetClientId, since, this.now()));
+    const context = { secretArn: meta.arn, targetClientId, verdict: usage.verdict, requests: usage.requests, lastUsedDay: usage.lastUsedDay, since: usage.since };
+    if (usage.verdict !== 'in-use') {
+      this.deps.log.info('createSecret: holdWhileInUse: the client to regenerate is not in use', context);
+      return;
+    }
+    this.deps.log.error('createSecret: holdWhileInUse: the client to regenerate is still in use; nothing changed', context);
+    throw new ClientInUseError(
+      `createSecret: client ${targetClientId} of secret ${meta.arn} was used since the last rotation (${usage.requests} requests${usage.lastUsedDay !== undefined ? `, last ${usage.lastUsedDay}` : ''}); ` +
+        'holdWhileInUse refuses to regenerate it until its consumers have moved to the current client',
+      usage,
+    );
   }
 
   /**

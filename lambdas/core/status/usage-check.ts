@@ -8,7 +8,7 @@
  *   previous credentials and is the one the next rotation regenerates;
  * - emergency rotation: the current client (`clientId`), whose leaked credentials are revoked.
  */
-import type { AccessToken, ClientUsage, GenesysApi } from '../genesys/types';
+import type { AccessToken, ClientUsage, ClientUsageRow, GenesysApi } from '../genesys/types';
 import type { SecretDocument } from '../secret-document';
 import { DAY_MS } from './classify';
 
@@ -29,7 +29,7 @@ export interface UsageSummary {
   readonly verdict: UsageVerdict;
   /** Requests counted towards the verdict (from the day of `since` on, or the whole window). */
   readonly requests: number;
-  /** Requests in the whole window. */
+  /** Requests in the whole window (the rotator's own calls left out). */
   readonly totalRequests: number;
   /** Last day (`YYYY-MM-DD`) with a request, if any. */
   readonly lastUsedDay: string | undefined;
@@ -45,14 +45,33 @@ function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** Turn usage rows into a verdict. `since`: the rotation after which the client should be unused. */
+/**
+ * The rotator's own calls, left out when a client's use is counted: its credential checks
+ * (`GET /api/v2/tokens/me`, testSecret, verify, status) and the admin pair's OAuth client calls
+ * (`/api/v2/oauth/clients/...`: read, regenerate, usage queries). Templates are compared without a
+ * leading slash and case-insensitively (their exact format is UNCONFIRMED, GENESYS-API.md §4).
+ */
+export function isRotatorOwnCall(row: Pick<ClientUsageRow, 'templateUri' | 'httpMethod'>): boolean {
+  if (row.templateUri === undefined) return false;
+  const template = row.templateUri.replace(/^\/+/, '').replace(/\/+$/, '').toLowerCase();
+  const method = (row.httpMethod ?? '').toUpperCase();
+  if (template === 'api/v2/tokens/me') return method === 'GET' || method === '';
+  return template === 'api/v2/oauth/clients' || template.startsWith('api/v2/oauth/clients/');
+}
+
+/**
+ * Turn usage rows into a verdict. `since`: the rotation after which the client should be unused. The
+ * rotator's own calls (`isRotatorOwnCall`) count neither towards the verdict nor the totals.
+ */
 export function summariseUsage(usage: ClientUsage, days: number, since?: Date): UsageSummary {
   const sinceDay = since === undefined ? undefined : utcDay(since.getTime());
   let requests = 0;
   let after = 0;
+  let total = 0;
   let lastUsedMs: number | undefined;
   for (const row of usage.rows) {
-    if (row.requests <= 0) continue;
+    if (row.requests <= 0 || isRotatorOwnCall(row)) continue;
+    total += row.requests;
     const parsed = row.date === undefined ? Number.NaN : Date.parse(row.date);
     // A row without a usable date cannot be placed: count it as recent, the safe side.
     const dayMs = Number.isNaN(parsed) ? undefined : utcDay(parsed);
@@ -71,7 +90,7 @@ export function summariseUsage(usage: ClientUsage, days: number, since?: Date): 
     days,
     verdict,
     requests,
-    totalRequests: usage.totalRequests,
+    totalRequests: total,
     lastUsedDay: lastUsedMs === undefined ? undefined : isoDay(lastUsedMs),
     since: since?.toISOString(),
   };
@@ -87,6 +106,27 @@ export async function checkClientUsage(
   const days = options.days ?? DEFAULT_USAGE_DAYS;
   const usage = await genesys.getClientUsage(token, clientId, days);
   return summariseUsage(usage, days, options.since);
+}
+
+/** The longest usage window the drain check asks for. */
+export const MAX_USAGE_DAYS = 31;
+
+/**
+ * Days of usage that cover everything since `since` (its day included): at least 1, at most
+ * `MAX_USAGE_DAYS`; without `since`, the default window.
+ */
+export function usageDaysSince(since: Date | undefined, now: Date): number {
+  if (since === undefined) return DEFAULT_USAGE_DAYS;
+  const days = Math.floor(now.getTime() / DAY_MS) - Math.floor(since.getTime() / DAY_MS) + 1;
+  return Math.min(MAX_USAGE_DAYS, Math.max(1, days));
+}
+
+/**
+ * The drain check: was `clientId` used since the last rotation (`since`)? The window covers `since`'s
+ * day (up to `MAX_USAGE_DAYS`), and the rotator's own calls are left out.
+ */
+export async function checkUsageSince(genesys: GenesysApi, token: AccessToken, clientId: string, since: Date | undefined, now: Date): Promise<UsageSummary> {
+  return await checkClientUsage(genesys, token, clientId, { days: usageDaysSince(since, now), ...(since !== undefined ? { since } : {}) });
 }
 
 /** The client whose credentials a rotation revokes, or undefined when usage says nothing useful. */
