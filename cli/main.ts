@@ -5,8 +5,10 @@
  */
 import { SecretsManagerError, SecretDocumentError, ValidationError, RotatorError } from '../lambdas/core/errors';
 import { commandHelp, parseCommand, PROGRAM, programHelp, splitCommand, type CommandSpec, type ParsedCommand } from './args';
+import { discoverCommand, runDiscover } from './commands/discover';
 import { emergencyCommand, runEmergency } from './commands/emergency';
 import { localCommand, runLocal } from './commands/local';
+import { pairCommand, runPair } from './commands/pair';
 import { planCommand, runPlan } from './commands/plan';
 import { reportCommand, runReport } from './commands/report';
 import { rotateCommand, runRotate } from './commands/rotate';
@@ -33,6 +35,8 @@ const COMMANDS: readonly Command[] = [
   { spec: verifyCommand, run: async (ctx, parsed, out) => await runVerify(ctx, parsed, out) },
   { spec: planCommand, run: async (ctx, parsed, out) => await runPlan(ctx, parsed, out) },
   { spec: reportCommand, run: async (ctx, parsed, out) => await runReport(ctx, parsed, out) },
+  { spec: discoverCommand, run: async (ctx, parsed, out) => await runDiscover(ctx, parsed, out) },
+  { spec: pairCommand, run: async (ctx, parsed, out) => await runPair(ctx, parsed, out) },
   { spec: { ...localCommand, standalone: true }, runStandalone: runLocal },
 ];
 

@@ -38,6 +38,7 @@ import {
 } from './retry';
 import {
   integrationCredentialSchema,
+  oauthClientListingSchema,
   oauthClientSchema,
   oauthErrorSchema,
   platformErrorSchema,
@@ -46,6 +47,7 @@ import {
   tokenResponseSchema,
   usageQueryResultSchema,
   usageQueryStartSchema,
+  type OAuthClientBody,
   type UsageRowBody,
 } from './schemas';
 import {
@@ -56,6 +58,7 @@ import {
   type GenesysApi,
   type IntegrationCredential,
   type IntegrationCredentialUpdate,
+  type OAuthClientCreate,
   type OAuthClientInfo,
   type RegeneratedSecret,
   type TokenInfo,
@@ -91,6 +94,9 @@ export interface GenesysApiClientOptions {
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** Bounds the wait for an asynchronous usage query (GENESYS-API.md §4: latency undocumented). */
 const USAGE_MAX_POLLS = 10;
+/** Bounds `GET /api/v2/oauth/clients` paging whatever `pageCount` says (a listing that never ends). */
+const OAUTH_CLIENTS_MAX_PAGES = 100;
+const OAUTH_CLIENTS_PATH = '/api/v2/oauth/clients';
 const DAY_MS = 86_400_000;
 const USER_AGENT = 'genesys-oauth-rotator';
 
@@ -98,6 +104,7 @@ const USER_AGENT = 'genesys-oauth-rotator';
 const PERMISSION = {
   viewClient: 'oauth:client:view',
   editClient: 'oauth:client:edit',
+  addClient: 'oauth:client:add',
   viewUsage: 'oauth:client:view or usage:client:view',
   viewCredential: 'integrations:integration:view',
   editCredential: 'integrations:integration:edit',
@@ -183,17 +190,38 @@ export class GenesysApiClient implements GenesysApi {
     const call = apiCall(token, 'GET', `/api/v2/oauth/clients/${segment('clientId', clientId)}`, '/api/v2/oauth/clients/{clientId}', {
       permission: PERMISSION.viewClient,
     });
-    const body = parseReply(call, await this.#send(call), oauthClientSchema);
-    return {
-      id: body.id,
-      name: body.name ?? '',
-      state: body.state ?? 'unknown',
-      authorizedGrantType: body.authorizedGrantType ?? '',
-      ...(typeof body.accessTokenValiditySeconds === 'number' ? { accessTokenValiditySeconds: body.accessTokenValiditySeconds } : {}),
-      roleIds: body.roleIds ?? [],
-      roleDivisions: (body.roleDivisions ?? []).map((rd) => ({ roleId: rd.roleId, divisionId: rd.divisionId ?? '' })),
-      ...(typeof body.dateModified === 'string' ? { dateModified: body.dateModified } : {}),
+    return toClientInfo(parseReply(call, await this.#send(call), oauthClientSchema));
+  }
+
+  async listOAuthClients(token: AccessToken): Promise<readonly OAuthClientInfo[]> {
+    const clients = new Map<string, OAuthClientInfo>();
+    // The documented operation takes no query parameters; later pages are wherever `nextUri` points.
+    let path: string | undefined = OAUTH_CLIENTS_PATH;
+    for (let page = 1; path !== undefined; page++) {
+      const call = apiCall(token, 'GET', path, OAUTH_CLIENTS_PATH, { permission: PERMISSION.viewClient });
+      const body = parseReply(call, await this.#send(call), oauthClientListingSchema);
+      // A client moved between pages while we read shows up twice: the first sighting is kept.
+      for (const entity of body.entities ?? []) if (!clients.has(entity.id)) clients.set(entity.id, toClientInfo(entity));
+      const next = body.nextUri ?? undefined;
+      const lastPage = Math.min(typeof body.pageCount === 'number' ? body.pageCount : OAUTH_CLIENTS_MAX_PAGES, OAUTH_CLIENTS_MAX_PAGES);
+      path = next !== undefined && next !== '' && page < lastPage ? checkListingPath(call, next) : undefined;
+    }
+    return [...clients.values()];
+  }
+
+  async createOAuthClient(token: AccessToken, request: OAuthClientCreate): Promise<OAuthClientInfo> {
+    // Retried like every call: if an answer is lost, a retry can create a second client with the same
+    // name. Callers look for an existing client by name before creating one (`pair` does).
+    const payload = {
+      name: request.name,
+      description: request.description,
+      authorizedGrantType: request.authorizedGrantType,
+      ...(request.accessTokenValiditySeconds !== undefined ? { accessTokenValiditySeconds: request.accessTokenValiditySeconds } : {}),
+      roleDivisions: request.roleDivisions.map((rd) => ({ roleId: rd.roleId, divisionId: rd.divisionId })),
     };
+    const call = apiCall(token, 'POST', OAUTH_CLIENTS_PATH, OAUTH_CLIENTS_PATH, { permission: PERMISSION.addClient, json: payload });
+    // oauthClientSchema has no `secret`: zod drops it, so the new secret is never held beyond the reply text.
+    return toClientInfo(parseReply(call, await this.#send(call), oauthClientSchema));
   }
 
   async regenerateSecret(token: AccessToken, clientId: string): Promise<RegeneratedSecret> {
@@ -443,6 +471,34 @@ function checkProbePath(path: string): void {
   };
   const safe = path.startsWith('/api/v2/') && !forbidden.test(path) && !withoutQuery(path).split('/').some(isUnsafeSegment);
   if (!safe) throw new ValidationError('Genesys Cloud probe', 'path', 'a path under /api/v2/ without "..", "#", spaces or backslashes');
+}
+
+/** A listing's `nextUri`: a path on the API host under the same collection, never another host. */
+function checkListingPath(call: Call, next: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  const forbidden = /[\s\\#\u0000-\u001f\u007f]|\.\./;
+  const pathPart = withoutQuery(next);
+  if ((pathPart === OAUTH_CLIENTS_PATH || pathPart === `${OAUTH_CLIENTS_PATH}/`) && !forbidden.test(next)) return next;
+  throw new GenesysResponseError('Genesys Cloud answered a listing whose nextUri is not a path under /api/v2/oauth/clients', {
+    method: call.method,
+    path: withoutQuery(call.path),
+    status: 200,
+  });
+}
+
+function toClientInfo(body: OAuthClientBody): OAuthClientInfo {
+  return {
+    id: body.id,
+    name: body.name ?? '',
+    state: body.state ?? 'unknown',
+    authorizedGrantType: body.authorizedGrantType ?? '',
+    ...(typeof body.accessTokenValiditySeconds === 'number' ? { accessTokenValiditySeconds: body.accessTokenValiditySeconds } : {}),
+    roleIds: body.roleIds ?? [],
+    roleDivisions: (body.roleDivisions ?? []).map((rd) => ({ roleId: rd.roleId, divisionId: rd.divisionId ?? '' })),
+    ...(typeof body.dateModified === 'string' ? { dateModified: body.dateModified } : {}),
+    ...(typeof body.dateCreated === 'string' ? { dateCreated: body.dateCreated } : {}),
+    ...(typeof body.description === 'string' && body.description !== '' ? { description: body.description } : {}),
+  };
 }
 
 function withoutQuery(path: string): string {

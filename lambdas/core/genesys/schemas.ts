@@ -51,6 +51,19 @@ export const oauthClientSchema = z.object({
   roleIds: z.optional(z.nullable(z.array(z.string()))),
   roleDivisions: z.optional(z.nullable(z.array(z.object({ roleId: z.string(), divisionId: z.optional(z.nullable(z.string())) })))),
   dateModified: z.optional(z.nullable(z.string())),
+  description: z.optional(z.nullable(z.string())),
+  dateCreated: z.optional(z.nullable(z.string())),
+});
+export type OAuthClientBody = z.infer<typeof oauthClientSchema>;
+
+/**
+ * `OAuthClientEntityListing` (GO): one page of `GET /api/v2/oauth/clients`. `nextUri` is an API-host
+ * path to the next page, absent (or null) on the last one.
+ */
+export const oauthClientListingSchema = z.object({
+  entities: z.optional(z.nullable(z.array(oauthClientSchema))),
+  pageCount: z.optional(z.nullable(z.number())),
+  nextUri: z.optional(z.nullable(z.string())),
 });
 
 /** `POST /api/v2/oauth/clients/{id}/secret`: an `OAuthClient` that carries the new secret, shown once. */

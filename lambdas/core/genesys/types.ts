@@ -69,6 +69,17 @@ export interface OAuthClientInfo {
   readonly roleIds: readonly string[];
   readonly roleDivisions: readonly { readonly roleId: string; readonly divisionId: string }[];
   readonly dateModified?: string;
+  readonly dateCreated?: string;
+  readonly description?: string;
+}
+
+/** Body of `POST /api/v2/oauth/clients` (`OAuthClientRequest`, the fields we send). */
+export interface OAuthClientCreate {
+  readonly name: string;
+  readonly description: string;
+  readonly authorizedGrantType: string;
+  readonly accessTokenValiditySeconds?: number;
+  readonly roleDivisions: readonly { readonly roleId: string; readonly divisionId: string }[];
 }
 
 /** `POST /api/v2/oauth/clients/{id}/secret`: the new secret, shown once. */
@@ -117,6 +128,16 @@ export interface GenesysApi {
   getTokenInfo(token: AccessToken): Promise<TokenInfo>;
   /** `GET /api/v2/oauth/clients/{id}`. */
   getOAuthClient(token: AccessToken, clientId: string): Promise<OAuthClientInfo>;
+  /**
+   * `GET /api/v2/oauth/clients`: every OAuth client of the token's organisation, following `nextUri`
+   * (bounded by `pageCount` and a hard page cap), each id once.
+   */
+  listOAuthClients(token: AccessToken): Promise<readonly OAuthClientInfo[]>;
+  /**
+   * `POST /api/v2/oauth/clients`: creates a client. The secret in the answer is dropped unread: callers
+   * that need one regenerate it (an alternating pair's standby gets its first secret at its first rotation).
+   */
+  createOAuthClient(token: AccessToken, request: OAuthClientCreate): Promise<OAuthClientInfo>;
   /** `POST /api/v2/oauth/clients/{id}/secret`: the client's old secret stops working at once. */
   regenerateSecret(token: AccessToken, clientId: string): Promise<RegeneratedSecret>;
   /** `GET {path}` on the API host, for a configured read-only verification path. Returns the status. */

@@ -458,6 +458,7 @@ describe('Class: GenesysClient', () => {
         roleIds: [],
         roleDivisions: [{ roleId: 'role-1', divisionId: 'div-1' }],
         dateModified: '2026-01-02T00:00:00.000Z',
+        dateCreated: '2026-01-01T00:00:00.000Z',
       });
     });
 

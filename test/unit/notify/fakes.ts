@@ -58,6 +58,8 @@ export function fakeGenesys(credentials: Record<string, IntegrationCredential> =
     putIntegrationCredential: jest.fn(() => Promise.resolve()),
     getTokenInfo: jest.fn(),
     getOAuthClient: jest.fn(),
+    listOAuthClients: jest.fn(),
+    createOAuthClient: jest.fn(),
     regenerateSecret: jest.fn(),
     probe: jest.fn(),
     getClientUsage: jest.fn(),
