@@ -164,6 +164,14 @@ export async function resolveManagedSecret(client: SecretsManagerClient, secretI
 }
 
 /** Versions, newest first. `includeDeprecated` adds versions without labels (history). */
+/** What a command prints when the account and Region hold no managed secret. */
+export const NO_MANAGED_SECRETS = 'No managed secrets found (tag genesys-rotator:managed=true) in this account and Region.';
+
+/** The secret a command names, or every managed secret when it names none (verify, plan). */
+export async function namedOrAllManagedSecrets(client: SecretsManagerClient, named: string | undefined): Promise<SecretMeta[]> {
+  return named !== undefined ? [await resolveManagedSecret(client, named)] : await listManagedSecrets(client);
+}
+
 export async function listVersions(client: SecretsManagerClient, secretId: string, includeDeprecated: boolean): Promise<VersionInfo[]> {
   const versions: VersionInfo[] = [];
   let nextToken: string | undefined;

@@ -11,7 +11,7 @@ import type { SecretDocument } from '../../lambdas/core/secret-document';
 import { compareRoles } from '../../lambdas/core/status/role-drift';
 import { checkUsageSince, describeUsage, type UsageVerdict } from '../../lambdas/core/status/usage-check';
 import type { CommandSpec, ParsedCommand } from '../args';
-import { listManagedSecrets, readDocument, resolveManagedSecret, type SecretMeta } from '../aws/managed-secrets';
+import { namedOrAllManagedSecrets, NO_MANAGED_SECRETS, readDocument, type SecretMeta } from '../aws/managed-secrets';
 import type { CliContext } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { GenesysAccess } from '../genesys-access';
@@ -185,7 +185,7 @@ function drainCell(plan: SecretPlan): string {
 
 export async function runPlan(ctx: CliContext, parsed: ParsedCommand, out: Output): Promise<ExitCode> {
   const named = parsed.positionals[0];
-  const secrets = named !== undefined ? [await resolveManagedSecret(ctx.secretsManager, named)] : await listManagedSecrets(ctx.secretsManager);
+  const secrets = await namedOrAllManagedSecrets(ctx.secretsManager, named);
   const access = new GenesysAccess(ctx.secretsManager, ctx.genesys);
   const plans: SecretPlan[] = [];
   for (const meta of secrets) plans.push(await planSecret(ctx, access, meta));
@@ -196,7 +196,7 @@ export async function runPlan(ctx: CliContext, parsed: ParsedCommand, out: Outpu
     return exitCode;
   }
   if (plans.length === 0) {
-    out.line('No managed secrets found (tag genesys-rotator:managed=true) in this account and Region.');
+    out.line(NO_MANAGED_SECRETS);
     return exitCode;
   }
   out.line(

@@ -2,7 +2,7 @@
 import { DEFAULT_DUE_SOON_DAYS, DEFAULT_STUCK_AFTER_MS } from '../../lambdas/core/status/classify';
 import { DEFAULT_USAGE_DAYS } from '../../lambdas/core/status/usage-check';
 import { numberOption, type CommandSpec, type ParsedCommand } from '../args';
-import { listManagedSecrets } from '../aws/managed-secrets';
+import { listManagedSecrets, NO_MANAGED_SECRETS } from '../aws/managed-secrets';
 import type { CliContext } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { gatherStatus, summarise, type GatherOptions, type SecretStatus, type StatusSummary } from '../gather-status';
@@ -186,7 +186,7 @@ export async function runStatus(ctx: CliContext, parsed: ParsedCommand, out: Out
     return exitCode;
   }
   if (statuses.length === 0) {
-    out.line('No managed secrets found (tag genesys-rotator:managed=true) in this account and Region.');
+    out.line(NO_MANAGED_SECRETS);
     return exitCode;
   }
   out.line(renderStatusTable(statuses));

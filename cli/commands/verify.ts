@@ -9,7 +9,7 @@ import { TAGS } from '../../lambdas/core/rotation/engine';
 import type { SecretDocument } from '../../lambdas/core/secret-document';
 import { compareRoles } from '../../lambdas/core/status/role-drift';
 import type { CommandSpec, ParsedCommand } from '../args';
-import { listManagedSecrets, readDocument, resolveManagedSecret, type SecretMeta } from '../aws/managed-secrets';
+import { namedOrAllManagedSecrets, NO_MANAGED_SECRETS, readDocument, type SecretMeta } from '../aws/managed-secrets';
 import type { CliContext } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { GenesysAccess } from '../genesys-access';
@@ -131,7 +131,7 @@ async function verifySecret(ctx: CliContext, access: GenesysAccess, meta: Secret
 
 export async function runVerify(ctx: CliContext, parsed: ParsedCommand, out: Output): Promise<ExitCode> {
   const named = parsed.positionals[0];
-  const secrets = named !== undefined ? [await resolveManagedSecret(ctx.secretsManager, named)] : await listManagedSecrets(ctx.secretsManager);
+  const secrets = await namedOrAllManagedSecrets(ctx.secretsManager, named);
   const access = new GenesysAccess(ctx.secretsManager, ctx.genesys);
   const results: SecretVerification[] = [];
   for (const meta of secrets) results.push(await verifySecret(ctx, access, meta));
@@ -142,7 +142,7 @@ export async function runVerify(ctx: CliContext, parsed: ParsedCommand, out: Out
     return exitCode;
   }
   if (results.length === 0) {
-    out.line('No managed secrets found (tag genesys-rotator:managed=true) in this account and Region.');
+    out.line(NO_MANAGED_SECRETS);
     return exitCode;
   }
   out.line(
