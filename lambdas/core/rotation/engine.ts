@@ -35,7 +35,7 @@ import type { GenesysEnvironment } from '../regions';
 import { parseSecretDocument, serializeSecretDocument, type SecretDocument } from '../secret-document';
 import type { AdminTokenCache } from './admin-tokens';
 import { checkUsageSince } from '../status/usage-check';
-import { bindEmergency, canBindVersion, isBoundTo, parseEmergencyTag } from './emergency-tag';
+import { bindEmergency, canBindVersion, isBoundTo, parseEmergencyTag, type EmergencyRequest } from './emergency-tag';
 import { assertSafeRegenerate, isRecoveryOf, isStale, planCreate, planRecovery, planRevocation, type RecoveryPlan } from './plan';
 
 export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
@@ -73,10 +73,23 @@ export interface RotationEngineDeps {
   readonly propagation?: PropagationPolicy;
 }
 
-/** What a step did, for logs, the CLI and tests. */
+/** An emergency request a rotation honours, as the ledger records it (never logged: a reason may quote anything). */
+export interface HonouredEmergency {
+  /** ISO-8601, when the request was made (or first bound, for a tag set by hand). */
+  readonly requestedAt?: string;
+  readonly reason: string;
+}
+
+/** What a step did, for logs, the CLI, the ledger and tests. */
 export type StepOutcome =
   | { readonly step: RotationStep; readonly result: 'already-current' | 'already-created' | 'nothing-to-do' | 'configuration-tested' }
-  | { readonly step: 'createSecret'; readonly result: 'created'; readonly targetClientId: string }
+  | {
+      readonly step: 'createSecret';
+      readonly result: 'created';
+      readonly targetClientId: string;
+      /** Set when this rotation bound an emergency request before its regenerate. */
+      readonly emergency?: HonouredEmergency;
+    }
   | { readonly step: 'testSecret'; readonly result: 'verified'; readonly clientId: string; readonly organizationId: string; readonly attempts: number }
   | {
       readonly step: 'finishSecret';
@@ -86,6 +99,8 @@ export type StepOutcome =
       readonly clientId: string;
       readonly revokedClientId?: string;
       readonly emergency: boolean;
+      /** The request this rotation honoured, when `emergency`. */
+      readonly emergencyRequest?: HonouredEmergency;
     };
 
 /** A managed secret and its binding: every step acts on both. */
@@ -219,7 +234,7 @@ export class RotationEngine {
     // holdWhileInUse: refuse before the regenerate (and before an emergency is bound to this version).
     await this.holdWhileInUse(secret, admin, genesys, plan.targetClientId, currentCreatedDate);
     // Before the regenerate: an emergency requested by now is cured by this rotation's new secret.
-    await this.bindEmergency(secret, token);
+    const emergency = await this.bindEmergency(secret, token);
 
     log.info('createSecret: regenerating client secret', {
       secretArn: meta.arn,
@@ -246,7 +261,7 @@ export class RotationEngine {
       throw error;
     }
     log.info('createSecret: stored new secret as AWSPENDING', { secretArn: meta.arn, versionId: token, clientId: plan.targetClientId });
-    return { step: 'createSecret', result: 'created', targetClientId: plan.targetClientId };
+    return { step: 'createSecret', result: 'created', targetClientId: plan.targetClientId, ...(emergency !== undefined ? { emergency } : {}) };
   }
 
   /**
@@ -285,17 +300,18 @@ export class RotationEngine {
    * goes on as a scheduled one, which still replaces the leaked secret, and the request stays set
    * for the next rotation; the emergency is then not reported done.
    */
-  private async bindEmergency(secret: BoundSecret, token: string): Promise<void> {
+  private async bindEmergency(secret: BoundSecret, token: string): Promise<HonouredEmergency | undefined> {
     const { meta } = secret;
     const value = meta.tags[TAGS.emergency];
-    if (value === undefined) return;
+    if (value === undefined) return undefined;
     const context = { secretArn: meta.arn, versionId: token };
     if (!canBindVersion(token)) {
       this.deps.log.error('createSecret: emergency requested, but this version id cannot be written into a tag; this rotation will not report it done', context);
-      return;
+      return undefined;
     }
     const bound = bindEmergency(value, token, this.now());
-    if (bound === undefined) return; // a retried createSecret: already bound to this version
+    // A retried createSecret: already bound to this version.
+    if (bound === undefined) return honoured(parseEmergencyTag(value));
     try {
       await this.deps.store.tag(meta.arn, TAGS.emergency, bound);
     } catch (error) {
@@ -303,9 +319,10 @@ export class RotationEngine {
         ...context,
         ...describeError(error),
       });
-      return;
+      return undefined;
     }
     this.deps.log.warn('createSecret: emergency requested before this regenerate; this rotation honours it', context);
+    return honoured(parseEmergencyTag(bound));
   }
 
   private async testSecret(secret: BoundSecret, token: string, deadlineMs: number | undefined): Promise<StepOutcome> {
@@ -547,7 +564,8 @@ export class RotationEngine {
       await this.deps.store.updateStage(meta.arn, AWSPENDING, { removeFromVersionId: token });
     }
     const current = knownDocument ?? (await this.readDocument(secret, AWSCURRENT, token)).doc;
-    const emergency = this.honoursEmergency(secret, token);
+    const emergencyRequest = this.honoursEmergency(secret, token);
+    const emergency = emergencyRequest !== undefined;
 
     await this.publishRotated(secret, token, current, emergency);
     log.info('finishSecret: published rotated event', { secretArn: meta.arn, versionId: token, clientId: current.clientId, emergency, result });
@@ -565,6 +583,7 @@ export class RotationEngine {
       clientId: current.clientId,
       emergency,
       ...(revokedClientId !== undefined ? { revokedClientId } : {}),
+      ...(emergencyRequest !== undefined ? { emergencyRequest } : {}),
     };
   }
 
@@ -574,18 +593,18 @@ export class RotationEngine {
    * createSecret) must not be reported done: the secret this rotation made existed before it. The
    * tag stays set for a fresh rotation. The tag's text is never logged (a reason may quote anything).
    */
-  private honoursEmergency(secret: BoundSecret, token: string): boolean {
+  private honoursEmergency(secret: BoundSecret, token: string): HonouredEmergency | undefined {
     const value = secret.meta.tags[TAGS.emergency];
-    if (value === undefined) return false;
+    if (value === undefined) return undefined;
     const request = parseEmergencyTag(value);
-    if (isBoundTo(request, token)) return true;
+    if (isBoundTo(request, token)) return honoured(request);
     this.deps.log.warn('finishSecret: an emergency was requested after this rotation made its new secret; it stays requested (tag kept) until a fresh rotation honours it', {
       secretArn: secret.meta.arn,
       versionId: token,
       emergencyRequestedAt: request.requestedAt?.toISOString() ?? 'unknown (tag set by hand)',
       emergencyBoundVersionId: request.boundVersionId ?? 'none',
     });
-    return false;
+    return undefined;
   }
 
   /** The rotated event (DESIGN.md §4) for `versionId`, whose document is `doc`. Never a secret. */
@@ -725,6 +744,11 @@ export class RotationEngine {
     assertDocumentMatchesBinding(doc, secret.binding, secret.meta.arn, `${secret.meta.arn} (${stage})`);
     return doc;
   }
+}
+
+/** The ledger's view of an emergency request. */
+function honoured(request: EmergencyRequest): HonouredEmergency {
+  return { reason: request.reason, ...(request.requestedAt !== undefined ? { requestedAt: request.requestedAt.toISOString() } : {}) };
 }
 
 /** What `isRecoveryOf` compares of a version (no secret). */
