@@ -6,13 +6,14 @@
  * ```
  *
  * Public API (jsii): typed props (lib/rotator-props.ts), the resources users wire to (`key`, `eventBus`,
- * `topic`, the functions, the alarms, each secret through `clientSecret` / `adminSecret` / `signingKey`)
- * and `grantReadClientSecret`. Everything else (the validated configuration, the function wrappers, the
+ * `topic`, the functions, the alarms, the rotation ledger's table, each secret through `clientSecret` /
+ * `adminSecret` / `signingKey`) and the grants (`grantReadClientSecret`, `grantReadLedger`, `grantRecordRequests`). Everything else (the validated configuration, the function wrappers, the
  * maps of secrets) stays private.
  */
 import * as path from 'node:path';
-import { Annotations, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -33,6 +34,7 @@ import { parseRotatorSettings } from './config/load';
 import type { ClientConfig, RotatorSettings } from './config/schema';
 import { AgeReporter, METRIC_NAMESPACE } from './constructs/age-reporter';
 import { ManagedSecret } from './constructs/managed-secret';
+import { RotationLedger } from './constructs/rotation-ledger';
 import { Monitoring } from './constructs/monitoring';
 import { RotatorBindings } from './constructs/rotator-bindings';
 import { ENVIRONMENT_HEADROOM_BYTES, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME, LAMBDA_ENVIRONMENT_LIMIT_BYTES, RotatorFunction } from './constructs/rotator-function';
@@ -89,12 +91,21 @@ export class GenesysOAuthRotator extends Construct {
   readonly ageReporter: sfn.IStateMachine;
   /** Names of the managed clients, in configuration order. */
   readonly clientNames: string[];
+  /**
+   * The rotation ledger: one item per rotation step and per CLI request, partition key `secret` (the
+   * secret's name), sort key `entry` (`<versionId>#<step or request>`), TTL attribute `expiresAt`.
+   * Give readers access with `grantReadLedger`, the operators' CLI with `grantRecordRequests`.
+   */
+  readonly ledgerTable: dynamodb.ITable;
+  /** Any ledger write failed (`GenesysOAuthRotator/LedgerWriteFailed`, summed over every secret, 5 minutes); also in `alarms`. */
+  readonly ledgerWriteFailedAlarm: cloudwatch.IAlarm;
 
   private readonly config: RotatorSettings;
   private readonly removalPolicy: RemovalPolicy;
   private readonly rotator: RotatorFunction;
   private readonly notifier: RotatorFunction;
   private readonly monitoring: Monitoring;
+  private readonly ledger: RotationLedger;
   /** Managed client secrets by client name. */
   private readonly clientSecrets = new Map<string, ManagedSecret>();
   /** Admin-pair secrets by organisation name. */
@@ -140,6 +151,21 @@ export class GenesysOAuthRotator extends Construct {
       'events.amazonaws.com may use it (kms:Decrypt, kms:GenerateDataKey*) to deliver to the encrypted dead-letter queues and topic',
     );
 
+    // ---- the rotation ledger: before the rotate function, which gets its name -----------------------
+    this.ledger = new RotationLedger(this, 'Ledger', {
+      encryptionKey: this.key,
+      retentionDays: config.ledger.retentionDays,
+      removalPolicy: this.removalPolicy,
+      secretNames: Object.keys(bindingsOf(config)),
+      secretNamePrefix: config.secretNamePrefix,
+    });
+    this.ledgerTable = this.ledger.table;
+    this.warnImportedKeyForLedger(encryptionKey);
+    new CfnOutput(this, 'LedgerTableName', {
+      description: 'Rotation ledger table (also tag genesys-rotator:ledger-table on every managed secret)',
+      value: this.ledger.table.tableName,
+    });
+
     this.eventBus = eventBus ?? new events.EventBus(this, 'Bus', { description: 'Genesys OAuth rotator: rotated events' });
     this.topic = topic ?? new sns.Topic(this, 'Topic', { displayName: 'Genesys OAuth rotator', masterKey: this.key, enforceSSL: true });
     for (const email of config.notifications.emails) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
@@ -161,8 +187,8 @@ export class GenesysOAuthRotator extends Construct {
       projectRoot,
       description: 'Genesys OAuth rotator: Secrets Manager rotation function',
       serviceName: 'genesys-oauth-rotator-rotate',
-      environment: { EVENT_BUS_NAME: this.eventBus.eventBusName, POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE },
-      environmentEstimates: { EVENT_BUS_NAME: EVENT_BUS_NAME_ESTIMATE },
+      environment: { EVENT_BUS_NAME: this.eventBus.eventBusName, POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE, ...this.ledger.environment() },
+      environmentEstimates: { EVENT_BUS_NAME: EVENT_BUS_NAME_ESTIMATE, ...this.ledger.environmentEstimates() },
       logRetention,
       timeout: Duration.seconds(LAMBDA_TIMEOUT_SECONDS),
       // A fleet rotating at once must stay under Genesys Cloud's rate limits.
@@ -178,7 +204,12 @@ export class GenesysOAuthRotator extends Construct {
     // The function construct holds the permission above; the role holds its policy. Both must exist
     // before Secrets Manager validates the rotation configuration.
     const rotationDependencies = [this.rotator.function, this.rotator.role];
-    const protection = { rotatorRole: this.rotator.role, loaderArns: config.firstValueLoaders, removalPolicy: this.removalPolicy };
+    const protection = {
+      rotatorRole: this.rotator.role,
+      loaderArns: config.firstValueLoaders,
+      removalPolicy: this.removalPolicy,
+      ledgerTableName: this.ledger.table.tableName,
+    };
     for (const org of config.organisations) {
       if (org.admin === undefined) continue;
       this.adminSecrets.set(
@@ -227,6 +258,7 @@ export class GenesysOAuthRotator extends Construct {
     }
     const allManaged = [...this.adminSecrets.values(), ...this.clientSecrets.values()];
     this.grantRotate(allManaged);
+    this.ledger.grantStepWrites(this.rotator.role);
 
     // ---- dependents: webhook signing keys and the notify function ---------------------------------
     const dependents: DependentsEntry[] = [];
@@ -335,6 +367,7 @@ export class GenesysOAuthRotator extends Construct {
       secretNames: allManaged.map((m) => m.secretName),
       maxRotationDays: config.policy.maxRotationDays,
     });
+    this.ledgerWriteFailedAlarm = this.monitoring.ledgerWriteFailedAlarm;
     this.alarms = [...this.monitoring.alarms];
     this.dashboard = this.monitoring.dashboard;
     this.allowAlarmsToPublish();
@@ -398,6 +431,26 @@ export class GenesysOAuthRotator extends Construct {
     this.readerKeyPolicy(managed.grantRead(grantee));
   }
 
+  /**
+   * Let a principal of this account read the rotation ledger (auditors, operators running `history` and
+   * `report`): dynamodb:GetItem and dynamodb:Query on the table, and kms:Decrypt on the key only through
+   * DynamoDB, in its identity policy. No Scan, no write.
+   * @returns the grant; for a principal whose policy this app cannot change (an imported role), add the
+   * statements README "Rotation ledger" lists to it yourself
+   */
+  grantReadLedger(grantee: iam.IGrantable): iam.Grant {
+    return this.ledger.grantRead(grantee);
+  }
+
+  /**
+   * Let a principal of this account record the rotations it starts (the CLI's `rotate`, `emergency` and
+   * `bootstrap` write who asked and why): dynamodb:PutItem on the table for the managed secrets' records
+   * only (dynamodb:LeadingKeys), and the key through DynamoDB. No read, no update, no delete.
+   */
+  grantRecordRequests(grantee: iam.IGrantable): iam.Grant {
+    return this.ledger.grantRequestWrites(grantee);
+  }
+
   private managedClient(clientName: string, what: string): ManagedSecret {
     const managed = this.clientSecrets.get(clientName);
     if (managed === undefined) throw new UnknownNameError(what, 'clientName', `the name of a client in the configuration (${this.clientNames.join(', ')})`);
@@ -427,6 +480,20 @@ export class GenesysOAuthRotator extends Construct {
     this.warnOnce(
       `${WARNING_PREFIX}:importedKeyPolicy:${statement.sid ?? what}`,
       `The policy of the imported key ${this.key.keyArn} cannot be changed by this stack: add to it that ${what} (README, "Use the construct in your own app").`,
+    );
+  }
+
+  /**
+   * The ledger adds nothing to the key policy: DynamoDB uses the key with the permissions of whoever
+   * calls it, which the identity policies here give, as long as the key policy lets IAM policies of the
+   * account grant the key's use (a `kms.Key` of this app has that default statement). An imported key's
+   * policy cannot be read here: say what it needs.
+   */
+  private warnImportedKeyForLedger(given: kms.IKey | undefined): void {
+    if (given === undefined || given instanceof kms.Key) return;
+    this.warnOnce(
+      `${WARNING_PREFIX}:importedKeyPolicy:Ledger`,
+      `The policy of the imported key ${this.key.keyArn} cannot be checked by this stack: for the rotation ledger table it must let IAM policies of this account grant its use (the default key policy does), or allow the rotate function's role kms:Decrypt and kms:GenerateDataKey with kms:ViaService dynamodb.<region>.amazonaws.com, and the deploying role kms:CreateGrant and kms:DescribeKey (README, "Rotation ledger").`,
     );
   }
 

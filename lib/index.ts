@@ -17,6 +17,7 @@ export {
   type NotificationProps,
   type OrganisationProps,
   type ReplicaRegionProps,
+  type RotationLedgerProps,
   type RotationPolicyProps,
   type RotationScheduleProps,
   type WebhookProps,

@@ -138,6 +138,17 @@ export interface ReplicaRegionProps {
   readonly encryptionKeyArn?: string;
 }
 
+/** The rotation ledger: the DynamoDB table recording every rotation attempt and request (README, "Rotation ledger"). */
+export interface RotationLedgerProps {
+  /**
+   * Days each record is kept (DynamoDB deletes it after, by TTL on `expiresAt`): a whole number from
+   * 1 to 3653, at least `policy.maxRotationDays`, or 0 to keep records forever. Changing it applies to
+   * records written from then on.
+   * @default 400 - a year-old audit still finds its records, with a month to spare
+   */
+  readonly retentionDays?: number;
+}
+
 /** Properties of `GenesysOAuthRotator`. */
 export interface GenesysOAuthRotatorProps {
   /** Genesys Cloud organisations, at least one. */
@@ -191,6 +202,12 @@ export interface GenesysOAuthRotatorProps {
    * @default - no replicas
    */
   readonly replicaRegions?: ReplicaRegionProps[];
+  /**
+   * The rotation ledger's retention. The table is always created: encrypted with the rotator's key,
+   * point-in-time recovery on, deletion-protected and retained unless `removalPolicy` is `DESTROY`.
+   * @default - records kept 400 days
+   */
+  readonly ledger?: RotationLedgerProps;
   /**
    * Bring your own KMS key for the secrets, the topic (when the stack creates it) and the dead-letter
    * queues. The stack adds the statements it needs to the key policy when the key is defined in this

@@ -102,6 +102,7 @@ export function propsOf(config: RotatorConfig): GenesysOAuthRotatorProps {
       region: replica.region,
       ...(replica.encryptionKeyArn !== undefined ? { encryptionKeyArn: replica.encryptionKeyArn } : {}),
     })),
+    ledger: { retentionDays: config.ledger.retentionDays },
   };
 }
 

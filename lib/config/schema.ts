@@ -188,6 +188,30 @@ const replicaRegionSchema = z
   });
 
 /**
+ * Default ledger retention: a year-old audit (the report's default `--since`) still finds every record,
+ * with a month to spare for an audit that starts late; also a CloudWatch Logs retention, so the
+ * functions' logs can be kept exactly as long.
+ */
+export const DEFAULT_LEDGER_RETENTION_DAYS = 400;
+/** Longest retention other than "forever" (0): ten years, CloudWatch Logs' longest; catches a typo like 4000. */
+export const MAX_LEDGER_RETENTION_DAYS = 3653;
+
+/**
+ * Days a ledger record is kept (DynamoDB TTL). One representation for the file and the construct's
+ * props (jsii has no unions): a whole number of days, 0 keeping records forever, as the rotate
+ * function's ROTATION_LEDGER_RETENTION_DAYS reads it.
+ */
+const RETENTION_EXPECTED = `a whole number of days from 1 to ${MAX_LEDGER_RETENTION_DAYS}, or 0 to keep records forever`;
+const ledgerSchema = strict({
+  retentionDays: z
+    .number({ error: RETENTION_EXPECTED })
+    .int({ error: RETENTION_EXPECTED })
+    .min(0, { error: RETENTION_EXPECTED })
+    .max(MAX_LEDGER_RETENTION_DAYS, { error: RETENTION_EXPECTED })
+    .default(DEFAULT_LEDGER_RETENTION_DAYS),
+});
+
+/**
  * What the construct takes as data (`GenesysOAuthRotatorProps` without the construct-only options):
  * the deployment file is this plus `stackName` and `$schema`.
  */
@@ -234,6 +258,8 @@ const settingsShape = {
     .default('retain'),
   /** Regions the client secrets are replicated to; rotation stays in the stack's region. */
   replicaRegions: z.array(replicaRegionSchema).default([]),
+  /** The rotation ledger (DynamoDB): how long each record is kept. */
+  ledger: ledgerSchema.default({ retentionDays: DEFAULT_LEDGER_RETENTION_DAYS }),
 };
 
 const settingsObject = strict(settingsShape);
@@ -263,6 +289,7 @@ interface SettingsView {
   readonly maxRotationDays: number | undefined;
   readonly firstValueLoaders: readonly (string | undefined)[];
   readonly replicaRegions: readonly (z.output<typeof replicaRegionSchema> | undefined)[];
+  readonly ledgerRetentionDays: number | undefined;
 }
 
 function viewOf(value: unknown): SettingsView {
@@ -276,12 +303,14 @@ function viewOf(value: unknown): SettingsView {
     });
   };
   const policy = settingsShape.policy.safeParse(record['policy']);
+  const ledger = settingsShape.ledger.safeParse(record['ledger']);
   return {
     organisations: each('organisations', organisationSchema),
     clients: each('clients', clientSchema),
     maxRotationDays: policy.success ? policy.data.maxRotationDays : undefined,
     firstValueLoaders: each('firstValueLoaders', z.string()),
     replicaRegions: each('replicaRegions', replicaRegionSchema),
+    ledgerRetentionDays: ledger.success ? ledger.data.retentionDays : undefined,
   };
 }
 
@@ -294,6 +323,7 @@ function checkSettings(value: unknown, ctx: Ctx): void {
   checkClientIds(config, ctx);
   checkPolicy(config, ctx);
   checkReplicaRegions(config, ctx);
+  checkLedgerRetention(config, ctx);
 }
 
 /** Run the cross-field rules whatever the shape check found. */
@@ -312,6 +342,22 @@ export type OrganisationConfig = RotatorSettings['organisations'][number];
 export type ClientConfig = RotatorSettings['clients'][number];
 export type ScheduleConfig = z.output<typeof scheduleSchema>;
 export type ReplicaRegionConfig = RotatorSettings['replicaRegions'][number];
+export type LedgerConfig = RotatorSettings['ledger'];
+
+/**
+ * A retention shorter than the policy could expire a healthy secret's last rotation before the next
+ * one is due: `history` would show nothing for it, and an audit could not tell on schedule from never.
+ */
+function checkLedgerRetention(config: SettingsView, ctx: Ctx): void {
+  const days = config.ledgerRetentionDays;
+  const max = config.maxRotationDays;
+  if (days === undefined || days === 0 || max === undefined || days >= max) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['ledger', 'retentionDays'],
+    message: `at least policy.maxRotationDays (${max}) days, or 0 to keep records forever: with ${days} days a secret's last rotation could expire before its next one`,
+  });
+}
 
 function checkReplicaRegions(config: SettingsView, ctx: Ctx): void {
   const seen = new Map<string, number>();

@@ -11,6 +11,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IDependable } from 'constructs';
 import { TAGS } from '../../lambdas/core/contract';
+import { LEDGER_TABLE_TAG } from '../../lambdas/core/ledger/record';
 import type { Strategy } from '../../lambdas/core/secret-document';
 import type { ScheduleConfig } from '../config/schema';
 
@@ -46,6 +47,11 @@ export interface ManagedSecretProps {
   readonly removalPolicy: RemovalPolicy;
   /** Regions Secrets Manager copies every value to (rotation stays here). @default - none */
   readonly replicaRegions?: readonly secretsmanager.ReplicaRegion[];
+  /**
+   * Name of the rotation ledger's table, set as tag `genesys-rotator:ledger-table` so the CLI finds the
+   * table from any managed secret without being told. @default - no tag
+   */
+  readonly ledgerTableName?: string;
 }
 
 /** CloudFormation's service principal, as it appears in `aws:CalledVia`. */
@@ -128,6 +134,9 @@ export class ManagedSecret extends Construct {
     Tags.of(this.secret).add(SECRET_TAGS.managed, 'true');
     Tags.of(this.secret).add(SECRET_TAGS.maxRotationDays, String(props.maxRotationDays));
     if (props.verifyPath !== undefined) Tags.of(this.secret).add(SECRET_TAGS.verifyPath, props.verifyPath);
+    // Set by CloudFormation like the tags above (the resource policy leaves TagResource to it and to
+    // tag-key-scoped callers); the value is the table's generated name, resolved at deploy.
+    if (props.ledgerTableName !== undefined) Tags.of(this.secret).add(LEDGER_TABLE_TAG, props.ledgerTableName);
 
     this.rotationSchedule = new secretsmanager.CfnRotationSchedule(this, 'RotationSchedule', {
       secretId: this.secret.secretArn,

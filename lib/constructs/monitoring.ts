@@ -10,8 +10,16 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC_NAMESPACE, ROTATION_SUCCEEDED_METRIC, SECRET_AGE_METRIC, SECRET_NAME_DIMENSION } from '../../lambdas/core/contract';
+import { LEDGER_WRITE_FAILED_METRIC } from '../../lambdas/core/ledger/record';
 
 export { ROTATION_SUCCEEDED_METRIC };
+
+/**
+ * LedgerWriteFailed summed over every secret (Metrics Insights): one alarm whatever the fleet's size,
+ * where one per secret would add a resource per secret to a stack CloudFormation caps at 500. It covers
+ * the namespace's SecretName series of this account and region; the dashboard splits it by secret.
+ */
+export const LEDGER_WRITE_FAILED_QUERY = `SELECT SUM(${LEDGER_WRITE_FAILED_METRIC}) FROM SCHEMA("${METRIC_NAMESPACE}", ${SECRET_NAME_DIMENSION})`;
 
 export interface MonitoringProps {
   readonly topic: sns.ITopic;
@@ -28,6 +36,8 @@ export interface MonitoringProps {
 export class Monitoring extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly overdueAlarms = new Map<string, cloudwatch.Alarm>();
+  /** A rotation ledger write failed (the rotation itself went on). */
+  readonly ledgerWriteFailedAlarm: cloudwatch.Alarm;
   readonly dashboard: cloudwatch.Dashboard;
   /**
    * Every alarm's name starts with this (unique to this construct), so the topic and key policies can
@@ -58,6 +68,15 @@ export class Monitoring extends Construct {
     this.atLeastOnce('RotateThrottles', rotateThrottles, 'The rotate function was throttled by its reserved concurrency: too many rotations at once.');
     this.atLeastOnce('NotifyErrors', notifyErrors, 'The notify function threw: a dependent may not have the new credentials.');
     this.atLeastOnce('RotationFailed', rotationFailed, 'Secrets Manager reported RotationFailed (or RotationAbandoned) for a secret in this account and region.');
+
+    // The rotate function never fails a step for the ledger: this alarm is how a gap in the audit
+    // record becomes known (and the step's log line says which record).
+    const ledgerFailures = new cloudwatch.MathExpression({ expression: LEDGER_WRITE_FAILED_QUERY, period: fiveMinutes, usingMetrics: {} });
+    this.ledgerWriteFailedAlarm = this.atLeastOnce(
+      'LedgerWriteFailed',
+      ledgerFailures,
+      `A rotation ledger write failed (${METRIC_NAMESPACE}/${LEDGER_WRITE_FAILED_METRIC}, any secret): the rotation went on, but its record is missing or incomplete. See the rotate function's log group and the dashboard's "Ledger write failures" by secret.`,
+    );
 
     const dlqDepths = props.deadLetterQueues.map(({ name, queue }) => {
       const depth = queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' });
@@ -131,6 +150,14 @@ export class Monitoring extends Construct {
           }),
           new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 12 }),
         ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Ledger write failures',
+            // No label: CloudWatch names each series of the GROUP BY by its secret.
+            left: [new cloudwatch.MathExpression({ expression: `${LEDGER_WRITE_FAILED_QUERY} GROUP BY ${SECRET_NAME_DIMENSION}`, period: fiveMinutes, usingMetrics: {} })],
+            width: 12,
+          }),
+        ],
       ],
     });
   }
@@ -140,7 +167,7 @@ export class Monitoring extends Construct {
     return Stack.of(this).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${this.alarmNamePrefix}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   }
 
-  private atLeastOnce(id: string, metric: cloudwatch.IMetric, description: string): void {
+  private atLeastOnce(id: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, id, {
       alarmName: `${this.alarmNamePrefix}-${id}`,
       alarmDescription: description,
@@ -152,5 +179,6 @@ export class Monitoring extends Construct {
     });
     alarm.addAlarmAction(this.alarmAction);
     this.alarms.push(alarm);
+    return alarm;
   }
 }

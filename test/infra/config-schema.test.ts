@@ -57,6 +57,7 @@ describe('Config: deployment file schema', () => {
     expect(config.firstValueLoaders).toEqual([]);
     expect(config.removalPolicy).toBe('retain');
     expect(config.replicaRegions).toEqual([]);
+    expect(config.ledger).toEqual({ retentionDays: 400 });
   });
 
   it('accepts a configuration without notifications and with replica regions', () => {
@@ -243,6 +244,18 @@ describe('Config: deployment file schema', () => {
       (c) => { c.replicaRegions = [{ region: 'eu-central-1', encryptionKeyArn: 'arn:aws:kms:eu-central-1:111122223333:alias/secrets' }]; },
       'replicaRegions[0].encryptionKeyArn',
       /a KMS key ARN .*not an alias/,
+    ],
+    [
+      'a ledger retention that is not a whole number of days',
+      (c) => { (c as Record<string, unknown>).ledger = { retentionDays: 'forever' }; },
+      'ledger.retentionDays',
+      /a whole number of days from 1 to 3653, or 0 to keep records forever/,
+    ],
+    [
+      'a ledger retention shorter than the policy',
+      (c) => { c.ledger = { retentionDays: 44 }; },
+      'ledger.retentionDays',
+      /at least policy\.maxRotationDays \(45\) days/,
     ],
     [
       'a misspelt key',

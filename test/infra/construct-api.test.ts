@@ -270,8 +270,9 @@ describe('Bring your own: imported key, topic and bus', () => {
 
   it('warns what to add to the imported key and topic policies', () => {
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => JSON.stringify(w.entry.data));
-    expect(warnings.filter((w) => w.includes(`imported key ${THEIR_KEY_ARN}`))).toHaveLength(2);
+    expect(warnings.filter((w) => w.includes(`imported key ${THEIR_KEY_ARN}`))).toHaveLength(3);
     expect(warnings.some((w) => w.includes('events.amazonaws.com may use it'))).toBe(true);
+    expect(warnings.some((w) => w.includes('rotation ledger table') && w.includes('kms:ViaService dynamodb.'))).toBe(true);
     expect(warnings.some((w) => w.includes(`imported topic ${THEIR_TOPIC_ARN}`) && w.includes('cloudwatch.amazonaws.com'))).toBe(true);
   });
 
@@ -382,6 +383,15 @@ describe('Exposed resources', () => {
     expect(ref(rotator.ageReporter.stateMachineArn)).toEqual({ Ref: Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0] });
   });
 
+  it('exposes the rotation ledger table and its write-failure alarm', () => {
+    const tables = Object.keys(template.findResources('AWS::DynamoDB::Table'));
+    expect(tables).toHaveLength(1);
+    expect(ref(rotator.ledgerTable.tableName)).toEqual({ Ref: tables[0] });
+    expect(ref(rotator.ledgerTable.tableArn)).toEqual({ 'Fn::GetAtt': [tables[0], 'Arn'] });
+    expect(rotator.alarms).toContain(rotator.ledgerWriteFailedAlarm);
+    expect((ref(rotator.ledgerWriteFailedAlarm.alarmName) as { Ref: string }).Ref).toMatch(/LedgerWriteFailed/);
+  });
+
   it('finds each secret by the name the configuration gives it', () => {
     const secretRef = (name: string): unknown => ({ Ref: logicalIdByName(template, 'AWS::SecretsManager::Secret', name) });
     expect(ref(rotator.clientSecret('crm-sync').secretArn)).toEqual(secretRef('genesys-oauth/crm-sync'));
@@ -415,5 +425,28 @@ describe('Exposed resources', () => {
       Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) }],
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'] })]) },
     });
+  });
+
+  it('grants read access to the ledger and request writes for the CLI, each in the grantee\'s own policy', () => {
+    // Prepare
+    const stack = stackOf();
+    const built = new GenesysOAuthRotator(stack, 'Rotator', props());
+    const auditor = new iam.Role(stack, 'Auditor', { assumedBy: new iam.AccountRootPrincipal() });
+    const operator = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+
+    // Act
+    const read = built.grantReadLedger(auditor);
+    const record = built.grantRecordRequests(operator);
+
+    // Assess
+    expect(read.success).toBe(true);
+    expect(record.success).toBe(true);
+    const synthesised = Template.fromStack(stack);
+    const policyOf = (role: iam.Role): string =>
+      JSON.stringify(synthesised.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) }] } }));
+    expect(policyOf(auditor)).toContain('"dynamodb:Query"');
+    expect(policyOf(auditor)).not.toContain('dynamodb:PutItem');
+    expect(policyOf(operator)).toContain('"dynamodb:PutItem"');
+    expect(policyOf(operator)).not.toContain('dynamodb:Query');
   });
 });

@@ -268,7 +268,7 @@ describe('Stack: least privilege', () => {
     expect(statements.filter((st) => !isTracing(st)).flatMap(resourcesOf)).not.toContain('*');
   });
 
-  it('lets the rotate function use the key through Secrets Manager to decrypt and make data keys, never to encrypt', () => {
+  it('lets the rotate function use the key through Secrets Manager and DynamoDB (the ledger) to decrypt and make data keys, never to encrypt', () => {
     // Prepare
     const statements = policyStatementsOfRole(roleOf(functionLogicalId('rotation function')));
     const keyId = Object.keys(template.findResources('AWS::KMS::Key'))[0]!;
@@ -276,11 +276,17 @@ describe('Stack: least privilege', () => {
     // Act
     const keyUse = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('kms:')));
 
-    // Assess: PutSecretValue with a customer managed key needs GenerateDataKey and Decrypt only
-    expect(keyUse).toHaveLength(1);
-    expect(actionsOf(keyUse[0]!).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
-    expect(keyUse[0]!.Resource).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    // Assess: PutSecretValue with a customer managed key needs GenerateDataKey and Decrypt only, and so
+    // do the ledger's writes; each statement through its one service
+    expect(keyUse.map((st) => st.Sid)).toEqual(['UseKeyThroughSecretsManager', 'UseKeyThroughDynamoDb']);
+    for (const st of keyUse) {
+      expect(actionsOf(st).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+      expect(st.Resource).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    }
     expect(JSON.stringify(keyUse[0]!.Condition)).toContain('secretsmanager.');
+    expect(JSON.stringify(keyUse[0]!.Condition)).not.toContain('dynamodb.');
+    expect(JSON.stringify(keyUse[1]!.Condition)).toContain('dynamodb.');
+    expect(JSON.stringify(keyUse[1]!.Condition)).not.toContain('secretsmanager.');
   });
 
   it('lets the notify function read only dependent, admin and signing-key secrets', () => {
