@@ -7,6 +7,7 @@
  *
  * Not a product: it trusts every answer and would be unsafe in production.
  */
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   DescribeSecretCommand,
@@ -34,11 +35,15 @@ export interface BareRotation {
   close(): Promise<void>;
 }
 
-/** `baseUrl` serves `/oauth/token` and `/api/v2` (GENESYS_CLOUD_BASE_URL); `eventBusName` as the stack sets it. */
-export function createBareRotation(baseUrl: string, eventBusName: string): BareRotation {
+/**
+ * `baseUrl` serves `/oauth/token` and `/api/v2` (GENESYS_CLOUD_BASE_URL); `eventBusName` as the stack
+ * sets it; `ledgerTable`, when set, gets one UpdateItem per step, as the rotate function's ledger does.
+ */
+export function createBareRotation(baseUrl: string, eventBusName: string, ledgerTable?: string): BareRotation {
   // Same construction as the rotate handler: SDK clients from the environment, one keep-alive agent.
   const sm = new SecretsManagerClient({});
   const events = new EventBridgeClient({});
+  const ledger = new DynamoDBClient({});
   const agent = new Agent({ keepAliveTimeout: 2_000, keepAliveMaxTimeout: 10_000 });
   const adminTokens = new Map<string, { token: string; orgId?: string }>();
 
@@ -119,10 +124,22 @@ export function createBareRotation(baseUrl: string, eventBusName: string): BareR
   return {
     handler: async (event) => {
       await steps[event.Step](event);
+      if (ledgerTable === undefined) return;
+      // The least a ledger record takes: the step's outcome on its item, attempts counted.
+      await ledger.send(
+        new UpdateItemCommand({
+          TableName: ledgerTable,
+          Key: { secret: { S: event.SecretId }, entry: { S: `${event.ClientRequestToken}#${event.Step}` } },
+          UpdateExpression: 'SET #o = :o ADD #a :one',
+          ExpressionAttributeNames: { '#o': 'outcome', '#a': 'attempts' },
+          ExpressionAttributeValues: { ':o': { S: 'succeeded' }, ':one': { N: '1' } },
+        }),
+      );
     },
     close: async () => {
       sm.destroy();
       events.destroy();
+      ledger.destroy();
       await agent.close();
     },
   };

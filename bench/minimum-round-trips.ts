@@ -26,6 +26,7 @@ export const OP = {
   token: 'POST /oauth/token',
   tokenInfo: 'GET /api/v2/tokens/me',
   regenerate: 'POST /api/v2/oauth/clients/{clientId}/secret',
+  ledger: 'UpdateItem',
 } as const;
 
 export type Operation = (typeof OP)[keyof typeof OP];
@@ -42,6 +43,17 @@ export interface ScenarioSpec {
   readonly cache: 'cold' | 'warm';
   readonly emergency: boolean;
 }
+
+/**
+ * The rotation ledger (lambdas/core/ledger/): every invocation of every step records itself. One
+ * UpdateItem does it all: it creates the record on the first attempt and counts a retry on the same
+ * item (ADD attempts, if_not_exists firstAttemptAt), so no read before the write and no second record.
+ * It runs after the step's work, bounded (LEDGER_WRITE_TIMEOUT_MS) and never fails the step.
+ */
+const LEDGER: MinimumCall = {
+  count: 1,
+  why: "the ledger record of this step (one UpdateItem: outcome, attempts, facts; a retry updates the same item)",
+};
 
 const GUARD: MinimumCall = {
   count: 1,
@@ -63,6 +75,7 @@ export function minimumFor(spec: ScenarioSpec): Record<RotationStep, StepMinimum
         (spec.emergency && !selfPair ? '; emergency: the admin secret (credentials that revoke the previous client)' : ''),
     },
     [OP.putEvents]: { count: 1, why: 'the rotated event (DESIGN.md §4)' },
+    [OP.ledger]: LEDGER,
   };
   if (spec.emergency) {
     // The previous client is the new document's alternateClientId (createSecret swapped them), so no
@@ -82,9 +95,11 @@ export function minimumFor(spec: ScenarioSpec): Record<RotationStep, StepMinimum
       [OP.token]: { count: coldAdmin ? 1 : 0, why: coldAdmin ? 'an admin token (none cached for these admin credentials)' : 'none: the admin token is cached for this admin secret version' },
       [OP.regenerate]: { count: 1, why: 'the new secret of the target client' },
       [OP.putValue]: { count: 1, why: 'store the new document as AWSPENDING' },
+      [OP.ledger]: LEDGER,
     },
     setSecret: {
       [OP.describe]: GUARD,
+      [OP.ledger]: LEDGER,
     },
     testSecret: {
       [OP.describe]: GUARD,
@@ -101,6 +116,7 @@ export function minimumFor(spec: ScenarioSpec): Record<RotationStep, StepMinimum
           ? "the pending token's client and organization; the admin token's organization (not yet cached)"
           : "the pending token's client and organization (the admin organization is cached with the admin token)",
       },
+      [OP.ledger]: LEDGER,
     },
     finishSecret: finish,
   };

@@ -42,6 +42,7 @@ function setLatency(sandbox: Sandbox, ms: number): void {
   sandbox.genesys.faults.latencyMs = ms;
   sandbox.aws.secretsManager.latencyMs = ms;
   sandbox.aws.eventBridge.faults.setLatency(ms);
+  sandbox.aws.dynamoDb.faults.setLatency(ms);
 }
 
 async function measure(sandbox: Sandbox, secretArn: string, subjects: { rotator: RotationHandler; bare: RotationHandler }, runs: number, rotations: number, latencyMs: number): Promise<Measured> {
@@ -67,7 +68,7 @@ export async function runOverhead(options: OverheadOptions): Promise<{ results: 
   // One admin token regenerates hundreds of times a minute here, far above Genesys Cloud's 300 requests
   // per minute per token (GENESYS-API.md §6): lifted, or a 429 with a long Retry-After would be timed.
   const sandbox = await startWorld({ genesys: { tokenRatePerMinute: 1_000_000 }, aws: { stepRetry: { attempts: 1, delayMs: 0 } } });
-  const bare = createBareRotation(sandbox.genesys.baseUrl, EVENT_BUS_NAME);
+  const bare = createBareRotation(sandbox.genesys.baseUrl, EVENT_BUS_NAME, sandbox.ledgerTableName);
   try {
     const org = await sandbox.createOrg('Overhead');
     const client = await sandbox.addManagedClient(org, { name: 'overhead', strategy: 'alternating' });
@@ -102,7 +103,7 @@ export async function runOverhead(options: OverheadOptions): Promise<{ results: 
         r.latencyMs === 0 ? `<= ${OVERHEAD_GOAL}` : 'network-bound',
         r.latencyMs === 0 ? verdict(r.ratio.median <= OVERHEAD_GOAL) : '',
       ]),
-      notes: [`latency: added to every Genesys, Secrets Manager and EventBridge call at the stand-ins; ${options.rotations.zero} / ${options.rotations.latency} rotations per run`],
+      notes: [`latency: added to every Genesys, Secrets Manager, EventBridge and DynamoDB call at the stand-ins; ${options.rotations.zero} / ${options.rotations.latency} rotations per run`],
     };
     return { results, json, table };
   } finally {

@@ -122,7 +122,7 @@ export async function runRoundTrips(runs: number): Promise<{ rows: RoundTripRow[
       describeDiff(row),
     ]),
     notes: [
-      'calls: Secrets Manager + EventBridge + Genesys Cloud requests made by the rotate function during the step; reasons per call in bench/minimum-round-trips.ts',
+      'calls: Secrets Manager + EventBridge + DynamoDB (the rotation ledger) + Genesys Cloud requests made by the rotate function during the step; reasons per call in bench/minimum-round-trips.ts',
     ],
   };
   return { rows, json, table };

@@ -4,6 +4,7 @@
  * admin pairs and managed clients the way an operator would. The demo, the integration tests,
  * the CLI tests and the benchmarks all start from here, so they exercise the same code paths.
  */
+import { type AttributeValue, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import {
   CreateSecretCommand,
@@ -11,11 +12,21 @@ import {
   SecretsManagerClient,
   TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createNotifyHandler, type NotifyHandlerResult } from '../lambdas/notify/handler';
 import { createRotateHandler, type MetricsSink, type RotateHandlerOptions } from '../lambdas/rotate/handler';
 import { ROTATED_EVENT_DETAIL_TYPE, ROTATED_EVENT_SOURCE } from '../lambdas/core/events';
 import { BINDINGS_VARIABLE, parseSecretArn, serializeBindings, type SecretBinding } from '../lambdas/core/bindings';
+import {
+  LEDGER_KEYS,
+  LEDGER_RETENTION_VARIABLE,
+  LEDGER_TABLE_TAG,
+  LEDGER_TABLE_VARIABLE,
+  LEDGER_TTL_ATTRIBUTE,
+  secretNameFromArn,
+  type LedgerRecord,
+} from '../lambdas/core/ledger/record';
 import { TAGS } from '../lambdas/core/rotation/engine';
 import type { GenesysEnvironment } from '../lambdas/core/regions';
 import type { SecretDocument, Strategy } from '../lambdas/core/secret-document';
@@ -25,6 +36,10 @@ import { startSqsEmulator, type SqsEmulator } from './sqs';
 
 export const ROTATE_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:genesys-oauth-rotator-rotate';
 export const EVENT_BUS_NAME = 'genesys-oauth-rotator';
+/** The rotation ledger's table in the DynamoDB stand-in (the stack names its own). */
+export const LEDGER_TABLE_NAME = 'genesys-oauth-rotator-ledger';
+/** Retention the sandbox gives the rotate function (the deployment file's default). */
+export const LEDGER_RETENTION_DAYS = 365;
 
 /** Permissions of the admin pair's role (GENESYS-API.md §3-5). */
 export const ADMIN_PERMISSIONS = [
@@ -42,6 +57,11 @@ export interface SandboxOptions {
   readonly rotate?: Omit<RotateHandlerOptions, 'env'>;
   /** Powertools log level of the rotate handler when no logger is given; default SILENT. */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /**
+   * The rotation ledger, as the stack creates it (table with TTL, its name in the rotate function's
+   * environment and on every managed secret's tag). Default true; false runs without a ledger.
+   */
+  readonly ledger?: boolean;
 }
 
 export interface SandboxOrg {
@@ -132,6 +152,7 @@ export class Sandbox {
 
   readonly secretsManager: SecretsManagerClient;
   readonly eventBridge: EventBridgeClient;
+  readonly dynamoDb: DynamoDBClient;
   /**
    * What the "deployment" binds (DESIGN.md §3 "Bindings"), by secret name. Secrets created through
    * the sandbox's helpers are bound as the stack would bind them; a test that plays an attacker
@@ -152,7 +173,38 @@ export class Sandbox {
     const clientConfig = { endpoint: aws.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
     this.secretsManager = new SecretsManagerClient(clientConfig);
     this.eventBridge = new EventBridgeClient(clientConfig);
+    this.dynamoDb = new DynamoDBClient(clientConfig);
     this.#rotateHandler = makeHandler(this.env);
+  }
+
+  /** The ledger table's name, or undefined when the sandbox runs without a ledger. */
+  get ledgerTableName(): string | undefined {
+    return this.baseEnv[LEDGER_TABLE_VARIABLE];
+  }
+
+  /**
+   * The ledger's records of a secret (name or ARN), in key order (by version, then entry kind), read
+   * through the SDK as the CLI reads them. Empty without a ledger.
+   */
+  async ledgerRecords(secretId: string): Promise<LedgerRecord[]> {
+    const tableName = this.ledgerTableName;
+    if (tableName === undefined) return [];
+    const records: LedgerRecord[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const out = await this.dynamoDb.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: '#secret = :secret',
+          ExpressionAttributeNames: { '#secret': LEDGER_KEYS.partition },
+          ExpressionAttributeValues: { ':secret': { S: secretNameFromArn(secretId) } },
+          ...(startKey !== undefined ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      records.push(...(out.Items ?? []).map((item) => unmarshall(item) as LedgerRecord));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return records;
   }
 
   /** The rotate function's environment, as the stack sets it (bindings included) plus the stand-ins' endpoints. */
@@ -189,12 +241,14 @@ export class Sandbox {
       await genesys.close(); // e.g. the AWS port is taken: leave nothing listening
       throw error;
     }
-    const env = {
+    const withLedger = options.ledger ?? true;
+    if (withLedger) createLedgerTable(aws);
+    const env: Record<string, string> = {
       EVENT_BUS_NAME,
       GENESYS_CLOUD_BASE_URL: genesys.baseUrl,
+      ...aws.endpointEnv(),
       AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.endpoint,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: aws.endpoint,
+      ...(withLedger ? { [LEDGER_TABLE_VARIABLE]: LEDGER_TABLE_NAME, [LEDGER_RETENTION_VARIABLE]: String(LEDGER_RETENTION_DAYS) } : {}),
     };
     // The SDK reads its endpoint variables from process.env, as it does in Lambda.
     const restoreEnv = overrideEnv({
@@ -270,9 +324,11 @@ export class Sandbox {
    */
   async createSecret(name: string, doc: SecretDocument, verifyPath?: string, options: { bind?: SecretBinding | false } = {}): Promise<string> {
     if (options.bind !== false) this.bind(name, options.bind ?? bindingOf(doc));
+    const ledgerTable = this.ledgerTableName;
     const tags = [
       { Key: TAGS.managed, Value: 'true' },
       { Key: TAGS.maxRotationDays, Value: '90' },
+      ...(ledgerTable !== undefined ? [{ Key: LEDGER_TABLE_TAG, Value: ledgerTable }] : []),
       ...(verifyPath !== undefined ? [{ Key: TAGS.verifyPath, Value: verifyPath }] : []),
     ];
     const out = await this.secretsManager.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(doc), Tags: tags }));
@@ -377,6 +433,7 @@ export class Sandbox {
     await this.aws.eventBridge.idle();
     this.secretsManager.destroy();
     this.eventBridge.destroy();
+    this.dynamoDb.destroy();
     await Promise.all([this.genesys.close(), this.aws.close(), this.sqs?.close()]);
     for (const restore of this.restoreEnv.splice(0).reverse()) restore();
   }
@@ -396,6 +453,23 @@ function overrideEnv(values: Readonly<Record<string, string>>): () => void {
       else process.env[key] = before;
     }
   };
+}
+
+/** The ledger table as the stack creates it: key `secret` / `entry` (both S), on demand, TTL on `expiresAt`. */
+function createLedgerTable(aws: AwsEmulator): void {
+  aws.dynamoDb.call('CreateTable', {
+    TableName: LEDGER_TABLE_NAME,
+    KeySchema: [
+      { AttributeName: LEDGER_KEYS.partition, KeyType: 'HASH' },
+      { AttributeName: LEDGER_KEYS.sort, KeyType: 'RANGE' },
+    ],
+    AttributeDefinitions: [
+      { AttributeName: LEDGER_KEYS.partition, AttributeType: 'S' },
+      { AttributeName: LEDGER_KEYS.sort, AttributeType: 'S' },
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+  });
+  aws.dynamoDb.call('UpdateTimeToLive', { TableName: LEDGER_TABLE_NAME, TimeToLiveSpecification: { Enabled: true, AttributeName: LEDGER_TTL_ATTRIBUTE } });
 }
 
 /** The binding a deployment would give a secret whose first document is `doc`. */

@@ -11,6 +11,8 @@ import type { CliContext } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { GenesysAccess } from '../genesys-access';
 import type { Output } from '../io';
+import { LEDGER_OPTIONS, ledgerTableOption } from '../ledger/options';
+import { recordRotationRequests } from '../ledger-request';
 import type { Progress } from '../progress';
 import { renderSteps, waitForRotation, type RotationWaitResult } from '../wait-rotation';
 
@@ -20,6 +22,8 @@ export const WAIT_OPTIONS = {
   timeout: { type: 'string', value: 'SECONDS', description: `Give up waiting after this long (default ${DEFAULT_TIMEOUT_SECONDS}); the rotation itself goes on` },
   'usage-days': { type: 'string', value: 'DAYS', description: `Usage check window (default ${DEFAULT_USAGE_DAYS})` },
   'skip-usage': { type: 'boolean', description: 'Do not ask Genesys Cloud whether the client to be revoked is still in use' },
+  // Where the request record goes (who asked, why); the secret's tag names it when this is absent.
+  'ledger-table': LEDGER_OPTIONS['ledger-table'],
 } as const;
 
 export const rotateCommand: CommandSpec = {
@@ -89,6 +93,8 @@ export async function rotateAndWait(
   tagCleared?: string,
   /** Runs only when RotateSecret itself was refused (no rotation started), before the error is rethrown. */
   onStartRefused?: () => Promise<void>,
+  /** Runs once RotateSecret returned the new version id, before the wait (e.g. to record the request). */
+  onStarted?: (versionId: string) => Promise<void>,
 ): Promise<RotationWaitResult> {
   const timeoutMs = numberOption(parsed.values, 'timeout', DEFAULT_TIMEOUT_SECONDS, { min: 0 }) * 1000;
   let versionId: string;
@@ -98,6 +104,7 @@ export async function rotateAndWait(
     await onStartRefused?.();
     throw error;
   }
+  await onStarted?.(versionId);
   return await waitForRotation(ctx.secretsManager, {
     secretArn: meta.arn,
     versionId,
@@ -128,13 +135,17 @@ export async function runRotate(ctx: CliContext, parsed: ParsedCommand, out: Out
   // Validate flags before anything changes.
   numberOption(parsed.values, 'timeout', DEFAULT_TIMEOUT_SECONDS, { min: 0 });
   numberOption(parsed.values, 'usage-days', DEFAULT_USAGE_DAYS, { integer: true, min: 1 });
+  ledgerTableOption(parsed.values);
   const { meta, doc } = await prepareRotation(ctx, secretId);
   const standby = clientToRevoke(doc, 'scheduled');
   const usage = await usageBefore(ctx, parsed, meta, doc, 'scheduled');
   out.line(`Rotating ${meta.name} (${doc.strategy}, current client ${doc.clientId}${standby !== undefined ? `, regenerating standby ${standby}` : ''})`);
   if (standby !== undefined && usage !== null) out.line(usageLine(standby, usage));
 
-  const result = await rotateAndWait(ctx, parsed, meta, progress);
+  const requestedAt = ctx.now();
+  const result = await rotateAndWait(ctx, parsed, meta, progress, undefined, undefined, async (versionId) => {
+    await recordRotationRequests(ctx, parsed.values, out, meta, [versionId], { rotationKind: 'manual', command: 'rotate', requestedAt });
+  });
   const after = result.succeeded ? await readDocument(ctx.secretsManager, meta.arn, { stage: AWSCURRENT }) : undefined;
   const exitCode = result.succeeded ? EXIT.ok : EXIT.checkFailed;
   if (out.json) {

@@ -35,6 +35,7 @@ export function statusForErrorType(type: string): number {
     case 'InternalServiceError':
     case 'InternalException':
     case 'InternalFailure':
+    case 'InternalServerError': // DynamoDB's
       return 500;
     case 'ServiceUnavailable':
     case 'ServiceUnavailableException':

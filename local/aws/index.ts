@@ -1,7 +1,8 @@
 /**
- * AWS stand-ins for tests, the demo and benchmarks: Secrets Manager and EventBridge behind one loopback
- * server speaking the AWS JSON 1.1 protocol, used with the real SDK clients through `endpoint` (or
- * `AWS_ENDPOINT_URL_SECRETS_MANAGER` / `AWS_ENDPOINT_URL_EVENTBRIDGE`).
+ * AWS stand-ins for tests, the demo and benchmarks: Secrets Manager and EventBridge (AWS JSON 1.1),
+ * DynamoDB (AWS JSON 1.0) and STS GetCallerIdentity (AWS Query) behind one loopback server, used with
+ * the real SDK clients through `endpoint` (or the variables of `endpointEnv()`:
+ * `AWS_ENDPOINT_URL_SECRETS_MANAGER`, `_EVENTBRIDGE`, `_DYNAMODB`, `_STS`).
  *
  * ```ts
  * const aws = await startAwsEmulator({ stepRetry: { attempts: 3, delayMs: 0 } });
@@ -13,11 +14,13 @@
  * ```
  */
 import { type Clock, systemClock } from './clock';
+import { DynamoDbEmulator } from './dynamodb/emulator';
 import { EventBridgeEmulator } from './eventbridge/emulator';
 import { RequestLog, type RequestLogEntry } from './request-log';
 import type { StepRetryOptions } from './rotation-driver';
 import { SecretsManagerEmulator } from './secrets-manager/emulator';
 import { startServer } from './server';
+import { StsEmulator } from './sts/emulator';
 
 export interface AwsEmulatorOptions {
   /** Clock for every date the stand-ins record (CreatedDate, LastChangedDate, ...). Default: system time. */
@@ -41,6 +44,8 @@ export interface AwsEmulator {
   readonly region: string;
   readonly secretsManager: SecretsManagerEmulator;
   readonly eventBridge: EventBridgeEmulator;
+  readonly dynamoDb: DynamoDbEmulator;
+  readonly sts: StsEmulator;
   /** The SDK's endpoint variables pointing at this emulator (plus AWS_REGION), for child processes or `process.env`. */
   endpointEnv(): Record<string, string>;
   /** Requests by operation name (`GetSecretValue`, `PutEvents`, ...), failed ones included. */
@@ -66,17 +71,23 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     ...(options.stepRetry !== undefined ? { stepRetry: options.stepRetry } : {}),
     ...(options.functionTimeoutMs !== undefined ? { functionTimeoutMs: options.functionTimeoutMs } : {}),
   });
+  const dynamoDb = new DynamoDbEmulator({ accountId, region, now });
+  const sts = new StsEmulator(accountId);
   const log = new RequestLog();
-  const server = await startServer({ secretsManager, eventBridge, log, now }, options.port);
+  const server = await startServer({ secretsManager, eventBridge, dynamoDb, sts, log, now }, options.port);
   return {
     endpoint: server.endpoint,
     accountId,
     region,
     secretsManager,
     eventBridge,
+    dynamoDb,
+    sts,
     endpointEnv: () => ({
       AWS_ENDPOINT_URL_SECRETS_MANAGER: server.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: server.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: server.endpoint,
+      AWS_ENDPOINT_URL_STS: server.endpoint,
       AWS_REGION: region,
     }),
     requestCounts: () => log.snapshotCounts(),
@@ -94,6 +105,10 @@ export { AwsServiceError, EmulatorUsageError } from './aws-error';
 export type { Clock } from './clock';
 export type { EventBridgeEvent, EventFilter, EventInput, EventListener, RecordedEvent } from './eventbridge/emulator';
 export { EventBridgeEmulator } from './eventbridge/emulator';
+export type { AttributeValue, Item } from './dynamodb/attribute-values';
+export { DynamoDbEmulator } from './dynamodb/emulator';
+export type { CallerIdentity } from './sts/emulator';
+export { StsEmulator } from './sts/emulator';
 export type { RequestLogEntry } from './request-log';
 export type { RotationEvent, RotationFailure, RotationHandler, RotationOutcome, RotationStep, StepRetryOptions } from './rotation-driver';
 export { DEFAULT_STEP_RETRY, ROTATION_STEPS, RotationDriver, RotationFunctionNotFoundError } from './rotation-driver';

@@ -1,17 +1,19 @@
 /** What reached the stand-ins: counts by operation and an ordered log. Never a secret value. */
 
-export type AwsServiceName = 'secretsmanager' | 'events';
+export type AwsServiceName = 'secretsmanager' | 'events' | 'dynamodb' | 'sts';
 
 export interface RequestLogEntry {
   readonly at: Date;
   readonly service: AwsServiceName;
-  /** Operation name from `X-Amz-Target`, e.g. `GetSecretValue`, `PutEvents`. */
+  /** Operation name from `X-Amz-Target` (or STS's `Action`), e.g. `GetSecretValue`, `PutEvents`, `UpdateItem`. */
   readonly operation: string;
   readonly status: number;
   /** AWS error type when the call failed (including injected failures). */
   readonly errorType?: string;
   /** `SecretId` (or `Name` for CreateSecret) as sent, for Secrets Manager calls. */
   readonly secretId?: string;
+  /** `TableName` as sent, for DynamoDB calls. */
+  readonly tableName?: string;
 }
 
 export class RequestLog {

@@ -56,7 +56,7 @@ export interface StepRecord {
   readonly attempts: number;
   /** How many of those attempts failed. */
   readonly failures: number;
-  /** ISO-8601 instants of the first and the last attempt. */
+  /** ISO-8601 instants the first and the last attempt started. */
   readonly firstAttemptAt: string;
   readonly lastAttemptAt: string;
   /** Duration of the last attempt, ms. */
@@ -73,6 +73,8 @@ export interface StepRecord {
   readonly currentClientId?: string;
   readonly revokedClientId?: string;
   readonly disabledClientIds?: readonly string[];
+  /** finishSecret (issue 14): whether the revoked client's outstanding tokens were ended. */
+  readonly tokensEnded?: boolean;
   /** Set when this rotation honoured an emergency request (createSecret bound it / finishSecret completed it). */
   readonly emergency?: boolean;
   readonly emergencyReason?: string;

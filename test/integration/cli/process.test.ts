@@ -59,6 +59,8 @@ describe('bin/cli.ts as a process', () => {
         AWS_SECRET_ACCESS_KEY: 'local',
         AWS_REGION: 'us-east-1',
         AWS_ENDPOINT_URL_SECRETS_MANAGER: sandbox.aws.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: sandbox.aws.endpoint,
+        AWS_ENDPOINT_URL_STS: sandbox.aws.endpoint,
         GENESYS_CLOUD_BASE_URL: sandbox.genesys.baseUrl,
       };
       const run = await runProcess(['rotate', 'genesys-rotator/acme/crm'], env);

@@ -69,8 +69,8 @@ describe('rotation guards, bad input and emergencies', () => {
       for (const step of ['createSecret', 'setSecret', 'testSecret'] as const) {
         await sandbox.rotateHandler({ SecretId: crm.secretArn, ClientRequestToken: outcome.token, Step: step });
       }
-      // Assess: only the guard's DescribeSecret per step, no regenerate.
-      expect(sandbox.aws.requestCounts()).toEqual({ DescribeSecret: 3 });
+      // Assess: only the guard's DescribeSecret per step (and the step's ledger record), no regenerate.
+      expect(sandbox.aws.requestCounts()).toEqual({ DescribeSecret: 3, UpdateItem: 3 });
       expect(sandbox.genesys.regenerateCount(crm.clientIds[0]!)).toBe(1);
     });
 

@@ -1,7 +1,7 @@
 /**
  * Leak check: every secret and access token the Genesys stand-in issued during this file's run is
- * searched for in everything the rotator wrote (DEBUG logs on stdout/stderr), every error it threw
- * and every event it published. None may appear.
+ * searched for in everything the rotator wrote (DEBUG logs on stdout/stderr), every error it threw,
+ * every event it published and every rotation ledger item it recorded. None may appear.
  */
 import { inspect } from 'node:util';
 import { GetSecretValueCommand, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
@@ -90,6 +90,23 @@ describe('no secret or token leaks', () => {
     await sandbox.secretsManager.send(new TagResourceCommand({ SecretId: pay.secretArn, Tags: [{ Key: TAGS.emergency, Value: 'leaked in chat' }] }));
     for (const name of ['setSecret', 'testSecret', 'finishSecret'] as const) await step(name, inFlight, pay.secretArn);
     expect((await sandbox.rotate(pay.secretArn)).ok).toBe(true);
+
+    // Issue 14: emergencies that end access tokens (state changes read and write whole clients): a
+    // single client with end-tokens, a disable refused once in finishSecret (typed error, retried), the
+    // admin pair, and the next rotation that enables the disabled standby.
+    const ops = await sandbox.addManagedClient(org, { name: 'ops', strategy: 'single' });
+    await sandbox.secretsManager.send(new TagResourceCommand({ SecretId: ops.secretArn, Tags: [{ Key: TAGS.emergency, Value: 'end-tokens=true reason=laptop stolen' }] }));
+    expect((await sandbox.rotate(ops.secretArn)).ok).toBe(true);
+    sandbox.afterStep = (stepName) => {
+      if (stepName === 'testSecret') sandbox.genesys.faults.failNext(1, { method: 'PUT', path: /^\/api\/v2\/oauth\/clients\/[^/]+$/, status: 403 });
+      return Promise.resolve();
+    };
+    const refused = await sandbox.rotate(jobs.secretArn, { emergency: true });
+    sandbox.afterStep = undefined;
+    expect(refused).toMatchObject({ ok: true, attempts: { finishSecret: 2 } });
+    expect((await sandbox.rotate(jobs.secretArn)).ok).toBe(true);
+    expect((await sandbox.rotate(org.adminSecretArn, { emergency: true })).ok).toBe(true);
+    expect((await sandbox.rotate(org.adminSecretArn)).ok).toBe(true);
   });
 
   async function current(secretArn: string): Promise<SecretDocument> {
@@ -102,25 +119,39 @@ describe('no secret or token leaks', () => {
     await sandbox.close();
   });
 
+  /** Every item of the rotation ledger, as stored (DynamoDB's wire format). */
+  function ledgerItems(): string[] {
+    return sandbox.aws.dynamoDb.items(sandbox.ledgerTableName ?? '').map((item) => JSON.stringify(item));
+  }
+
   it('captured real output to search (the check is not vacuous)', () => {
     const text = captured.join('');
+    // The ledger recorded every step, failed ones (with their errors) and the emergency's reason included.
+    const items = ledgerItems();
+    expect(items.length).toBeGreaterThan(20);
+    expect(items.some((item) => item.includes('"errorType"'))).toBe(true);
+    expect(items.some((item) => item.includes('"emergencyReason":{"S":"leaked in chat"}'))).toBe(true);
     expect(text).toContain('createSecret: stored new secret as AWSPENDING');
     expect(text).toContain('testSecret: stored the recovered secret as AWSCURRENT');
     expect(text).toContain('testSecret: client recovered; this rotation is abandoned');
     expect(text).toContain('finishSecret: an emergency was requested after this rotation made its new secret');
     expect(text).toContain('createSecret: emergency requested before this regenerate; this rotation honours it');
+    expect(text).toContain('finishSecret: emergency disabled the previous client: its access tokens are refused from now on');
+    expect(text).toContain('createSecret: emergency: enabled the client again');
+    expect(text).toContain('createSecret: enabled the standby client an emergency had disabled');
     expect(thrown.length).toBeGreaterThanOrEqual(3);
     expect(sandbox.genesys.issuedSecrets().length).toBeGreaterThan(10);
     // Admin tokens are cached across steps, so fewer tokens than secrets are issued.
     expect(sandbox.genesys.issuedTokens().length).toBeGreaterThanOrEqual(5);
   });
 
-  it('finds no issued secret or token in logs, errors or events', () => {
+  it('finds no issued secret or token in logs, errors, events or ledger records', () => {
     const haystacks = [
       ...captured,
       ...thrown.map((e) => inspect(e, { depth: 10 })),
       ...thrown.map((e) => JSON.stringify(e)),
       ...sandbox.aws.eventBridge.entries().map((e) => JSON.stringify(e)),
+      ...ledgerItems(),
     ];
     const needles = [...sandbox.genesys.issuedSecrets(), ...sandbox.genesys.issuedTokens()];
     const found = needles.filter((needle) => haystacks.some((h) => h.includes(needle)));
