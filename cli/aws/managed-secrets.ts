@@ -31,6 +31,8 @@ export interface SecretMeta {
    */
   readonly hasRotationFunction?: boolean;
   readonly tags: Readonly<Record<string, string>>;
+  /** The rotation schedule (RotationRules) as ListSecrets reports it; absent when not configured or not known. */
+  readonly rotationRules?: { readonly scheduleExpression?: string | undefined; readonly automaticallyAfterDays?: number | undefined; readonly duration?: string | undefined } | undefined;
   /** Version id → staging labels (labelled versions only). */
   readonly versionStages: Readonly<Record<string, readonly string[]>>;
 }
@@ -57,6 +59,7 @@ interface RawMeta {
   NextRotationDate?: Date | undefined;
   RotationEnabled?: boolean | undefined;
   RotationLambdaARN?: string | undefined;
+  RotationRules?: { ScheduleExpression?: string | undefined; AutomaticallyAfterDays?: number | undefined; Duration?: string | undefined } | undefined;
   Tags?: Tag[] | undefined;
 }
 
@@ -71,6 +74,9 @@ function toMeta(raw: RawMeta, stages: Record<string, string[]> | undefined, fall
     rotationEnabled: raw.RotationEnabled === true,
     hasRotationFunction: raw.RotationLambdaARN !== undefined && raw.RotationLambdaARN !== '',
     tags: tagsToRecord(raw.Tags),
+    ...(raw.RotationRules !== undefined
+      ? { rotationRules: { scheduleExpression: raw.RotationRules.ScheduleExpression, automaticallyAfterDays: raw.RotationRules.AutomaticallyAfterDays, duration: raw.RotationRules.Duration } }
+      : {}),
     versionStages: stages ?? {},
   };
 }
