@@ -20,9 +20,12 @@ export function sanitiseReason(reason: string | undefined): string | undefined {
   return /[\p{L}\p{N}]/u.test(truncated) ? truncated : undefined;
 }
 
-/** The tag value the CLI writes: the request time (this machine's clock, for people) and the reason. */
-export function emergencyTagValue(reason: string, requestedAt: Date): string {
-  return formatEmergencyTag({ requestedAt, reason });
+/**
+ * The tag value the CLI writes: the request time (this machine's clock, for people), `end-tokens=true`
+ * when asked (`--end-tokens`), and the reason (shortened, if need be, to keep the value within 256).
+ */
+export function emergencyTagValue(reason: string, requestedAt: Date, endTokens = false): string {
+  return formatEmergencyTag({ requestedAt, reason, endTokens });
 }
 
 /** The reason a tag value carries (any format, a plain reason set by hand included). */

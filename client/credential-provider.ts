@@ -132,6 +132,11 @@ class SecretsManagerCredentialProvider implements CredentialProvider {
   #inflight: Promise<AccessToken> | undefined;
   /** After a failed renewal: serve the still-valid cached token without another attempt until then. */
   #retryRenewalAtMs = 0;
+  /**
+   * An API refused a token before it expired: Genesys ended it (an emergency disabled the client,
+   * issue 14), so a following `invalid_client` is news even for a secret read moments ago.
+   */
+  #tokenRejected = false;
 
   constructor(options: CredentialProviderOptions) {
     this.#secretId = options.secretId;
@@ -157,7 +162,10 @@ class SecretsManagerCredentialProvider implements CredentialProvider {
 
   invalidate(rejectedToken?: string): void {
     if (this.#token === undefined) return;
-    if (rejectedToken === undefined || this.#token.reveal() === rejectedToken) this.#token = undefined;
+    if (rejectedToken === undefined || this.#token.reveal() === rejectedToken) {
+      this.#token = undefined;
+      this.#tokenRejected = true;
+    }
   }
 
   #renewAtMs(token: AccessToken): number {
@@ -216,7 +224,7 @@ class SecretsManagerCredentialProvider implements CredentialProvider {
   async #recover(failed: SecretRead, freshlyRead: boolean, firstError: GenesysAuthError): Promise<AccessToken> {
     const refused = [failed];
     let lastError = firstError;
-    const recentlyRead = freshlyRead || this.#now() - failed.readAtMs < RECENT_READ_MS;
+    const recentlyRead = freshlyRead || (!this.#tokenRejected && this.#now() - failed.readAtMs < RECENT_READ_MS);
     try {
       for (const stage of recentlyRead ? [AWSPENDING] : [AWSCURRENT, AWSPENDING]) {
         const candidate = await this.#read(stage);
@@ -244,6 +252,7 @@ class SecretsManagerCredentialProvider implements CredentialProvider {
     this.#secret = secret;
     this.#token = token;
     this.#retryRenewalAtMs = 0;
+    this.#tokenRejected = false;
     this.#log.info('Access token obtained', { secretId: this.#secretId, clientId: secret.doc.clientId, versionId: secret.versionId, stage: secret.stage, expiresInSeconds: token.expiresInSeconds });
     return token;
   }

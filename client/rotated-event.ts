@@ -35,6 +35,15 @@ export interface RotatedEventDetail {
   emergency: boolean;
   /** ISO-8601 instant of finishSecret. */
   rotatedAt: string;
+  /**
+   * Emergency only (absent from older rotators): the clients the rotation disabled to end their access
+   * tokens. Alternating: the leaked client, now the standby, disabled until the next rotation, then the
+   * new current client, disabled while it was the standby and enabled again right after its regenerate;
+   * single with end-tokens: the one client, enabled again right after its regenerate.
+   */
+  disabledClientIds?: string[] | undefined;
+  /** Emergency only: whether access tokens issued before the emergency were ended (false: they stay valid until they expire). */
+  tokensEnded?: boolean | undefined;
 }
 
 /** One problem found by `safeParse`: where, and what was expected (never the value). */
@@ -65,6 +74,8 @@ const detailSchema = z.object({
   strategy: z.enum(['single', 'alternating'], { error: '"single" or "alternating"' }),
   emergency: z.boolean({ error: 'a boolean' }),
   rotatedAt: z.iso.datetime({ offset: true, error: 'an ISO-8601 date-time' }),
+  disabledClientIds: z.optional(z.array(nonEmpty('a non-empty client id'), { error: 'a list of client ids' })),
+  tokensEnded: z.optional(z.boolean({ error: 'a boolean' })),
 });
 
 const envelopeSchema = z.looseObject({

@@ -5,9 +5,15 @@
  * request (lambdas/core/rotation/emergency-tag.ts), so a rotation already in flight is waited for and
  * followed by a fresh one. Then checks that every credential stored when the emergency was requested
  * (AWSCURRENT, AWSPREVIOUS and an in-flight AWSPENDING) is refused by Genesys Cloud. Exits 0 only then.
+ *
+ * Access tokens (issue 14): the rotation disables the leaked client of an alternating pair (and, with
+ * `--end-tokens`, disables and re-enables a single client around its regenerate), which ends the tokens
+ * it issued before. The command proves it: before tagging it takes one token with the leaked current
+ * credentials (a thief's token), and afterwards asks Genesys Cloud whether that token still works.
  */
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from '../../lambdas/core/aws/secrets-store';
 import { GenesysAuthError, RotationError, SecretsManagerError } from '../../lambdas/core/errors';
+import type { AccessToken } from '../../lambdas/core/genesys/types';
 import { describeError } from '../../lambdas/core/redaction';
 import { TAGS } from '../../lambdas/core/rotation/engine';
 import type { SecretDocument } from '../../lambdas/core/secret-document';
@@ -20,6 +26,7 @@ import { emergencyTagValue, MAX_REASON_LENGTH, reasonOf, sanitiseReason } from '
 import { EXIT, type ExitCode } from '../exit-codes';
 import { GenesysAccess } from '../genesys-access';
 import { readLine, type CliIo, type Output } from '../io';
+import { recordRotationRequests } from '../ledger-request';
 import type { Progress } from '../progress';
 import { renderSteps, waitForRotation, type RotationWaitResult } from '../wait-rotation';
 import { DEFAULT_TIMEOUT_SECONDS, usageBefore, usageLine, WAIT_OPTIONS } from './rotate';
@@ -34,7 +41,7 @@ const MAX_ROTATIONS = 3;
 export const emergencyCommand: CommandSpec = {
   name: 'emergency',
   summary: 'Revoke leaked credentials: tag and rotate at once, wait, report what was revoked',
-  usage: 'emergency <secret> --reason TEXT [--yes] [--timeout SECONDS]',
+  usage: 'emergency <secret> --reason TEXT [--end-tokens] [--yes] [--timeout SECONDS]',
   description: [
     'For a secret that leaked. Tags it genesys-rotator:emergency="requested=<now> reason=<reason>" and rotates',
     'it now. The rotation regenerates the credentials that were current (for an alternating pair: the previous',
@@ -42,8 +49,14 @@ export const emergencyCommand: CommandSpec = {
     'secret before the request, so it cannot honour it: the command waits for it, then rotates again. Before',
     'that it shows which client is revoked and, for an alternating pair, whether it is in use (consumers still',
     'holding it fail until they re-read the secret). Asks for confirmation unless --yes. Afterwards it checks',
-    'that Genesys Cloud refuses every credential stored when the emergency was requested. Access tokens issued',
-    "before the rotation may stay valid until they expire (up to the client's token lifetime, default 24 h).",
+    'that Genesys Cloud refuses every credential stored when the emergency was requested.',
+    'Access tokens: for an alternating pair the rotation also disables the leaked client, so the tokens it issued',
+    'before die at once; it stays disabled while it is the standby, and the next rotation enables it before',
+    'regenerating it. A single client keeps serving, so its tokens end only with --end-tokens: the client is',
+    'disabled just before its regenerate and enabled again right after the new secret is stored, and consumers',
+    "are refused in between. Without it, a single client's tokens stay valid until they expire (up to its token",
+    'lifetime, default 24 h).',
+    'The command checks the outcome with a token it takes from the leaked credentials just before the emergency.',
     `--reason is required (stored in the tag: letters, digits, spaces and _ . : / = + - @; other characters become`,
     `spaces; ${MAX_REASON_LENGTH} characters at most). --timeout bounds the whole wait, all rotations included.`,
     'Exits 0 only when a rotation honoured the emergency (tag cleared) and the old credentials are refused;',
@@ -51,11 +64,15 @@ export const emergencyCommand: CommandSpec = {
   ].join('\n'),
   options: {
     reason: { type: 'string', value: 'TEXT', description: 'Why (required); kept in the emergency tag until a rotation honours it' },
+    'end-tokens': { type: 'boolean', description: 'Single: also end access tokens issued before (disables the client around its regenerate: a short interruption)' },
     yes: { type: 'boolean', short: 'y', description: 'Do not ask for confirmation' },
     ...WAIT_OPTIONS,
   },
   positionals: { min: 1, max: 1 },
-  examples: ['genesys-rotator emergency genesys-rotator/acme/crm --reason "secret pasted in ticket 4711" --yes'],
+  examples: [
+    'genesys-rotator emergency genesys-rotator/acme/crm --reason "secret pasted in ticket 4711" --yes',
+    'genesys-rotator emergency genesys-rotator/acme/ops --reason "laptop stolen" --end-tokens --yes',
+  ],
 };
 
 interface LeakCheck {
@@ -138,6 +155,95 @@ async function tokenLifetimeSeconds(ctx: CliContext, meta: SecretMeta, doc: Secr
   } catch {
     return undefined; // advisory only: the runbook's default is printed instead
   }
+}
+
+/**
+ * A token taken with the leaked current credentials before the emergency: what a thief could hold. Only
+ * ever sent back to Genesys Cloud (GET /api/v2/tokens/me); `undefined` when it could not be had.
+ */
+async function takeThiefToken(ctx: CliContext, doc: SecretDocument): Promise<AccessToken | undefined> {
+  if (doc.clientSecret === '') return undefined;
+  try {
+    return await ctx.genesys(doc.environment).getToken({ clientId: doc.clientId, clientSecret: doc.clientSecret });
+  } catch {
+    return undefined; // the leaked credentials no longer get tokens: nothing to check
+  }
+}
+
+/** What the emergency did about access tokens, and how that is known. */
+interface TokensCheck {
+  /** Clients disabled to end their tokens (single end-tokens: enabled again since). */
+  readonly disabledClientIds: readonly string[];
+  /** true: the token taken before is refused; false: it still works; null: not checked or not known. */
+  readonly tokensEnded: boolean | null;
+  readonly detail: string;
+}
+
+/** Whether Genesys Cloud still accepts the token taken before the emergency (GET /api/v2/tokens/me needs no permission). */
+async function tokenStillWorks(ctx: CliContext, doc: SecretDocument, token: AccessToken): Promise<boolean | null> {
+  try {
+    await ctx.genesys(doc.environment).getTokenInfo(token);
+    return true;
+  } catch (error) {
+    return error instanceof GenesysAuthError && error.status === 401 ? false : null;
+  }
+}
+
+/** Each client's state now, read with the admin pair that manages `doc` (after the rotation: its current one). */
+async function clientStates(ctx: CliContext, meta: SecretMeta, doc: SecretDocument, clientIds: readonly string[]): Promise<Record<string, string>> {
+  const states: Record<string, string> = {};
+  try {
+    const access = new GenesysAccess(ctx.secretsManager, ctx.genesys);
+    const token = await access.adminToken(meta.arn, doc);
+    for (const id of clientIds) states[id] = (await ctx.genesys(doc.environment).getOAuthClient(token, id)).state;
+  } catch {
+    // advisory only: the token check is the proof
+  }
+  return states;
+}
+
+/**
+ * What the emergency did about the tokens issued before it. Alternating (and the admin pair): the
+ * rotation disabled the previous client (it stays disabled while standby) and, before its regenerate,
+ * the client now current (then the standby; enabled again since): every client whose credentials were
+ * stored when the emergency was requested. Single: only with end-tokens, the one client, disabled
+ * around its regenerate. The token taken before the emergency says whether they really ended.
+ */
+async function checkTokens(
+  ctx: CliContext,
+  meta: SecretMeta,
+  leakedDoc: SecretDocument,
+  current: SecretDocument | undefined,
+  endTokens: boolean,
+  thiefToken: AccessToken | undefined,
+): Promise<TokensCheck> {
+  const works = thiefToken === undefined ? null : await tokenStillWorks(ctx, leakedDoc, thiefToken);
+  const proof =
+    works === null
+      ? 'not checked: no token could be taken with the leaked credentials before'
+      : works
+        ? `a token taken with the leaked credentials of client ${leakedDoc.clientId} before it STILL WORKS`
+        : `a token taken with the leaked credentials of client ${leakedDoc.clientId} before it is refused`;
+  if (leakedDoc.strategy === 'single' && !endTokens) {
+    return {
+      disabledClientIds: [],
+      tokensEnded: works === null ? false : !works,
+      detail: `not ended: client ${leakedDoc.clientId} keeps serving, so access tokens issued before stay valid until they expire (${proof}); --end-tokens ends them at the cost of a short interruption`,
+    };
+  }
+  const tokensEnded = works === null ? null : !works;
+  if (current === undefined) return { disabledClientIds: [], tokensEnded, detail: proof };
+  const previous = current.alternateClientId;
+  const disabled = previous === undefined ? [current.clientId] : [previous, current.clientId];
+  const states = await clientStates(ctx, meta, current, disabled);
+  const stateNote = (id: string): string => (states[id] !== undefined ? ` (state now ${states[id]})` : '');
+  const detail =
+    previous === undefined
+      ? `client ${current.clientId} was disabled just before its regenerate and enabled again once the new secret was stored${stateNote(current.clientId)}: ${proof}; ` +
+        'consumers were refused in between (the rotate function logs how long: interruptionMs)'
+      : `client ${previous} disabled${stateNote(previous)}: it stays disabled while it is the standby, and the next rotation enables it before regenerating it; ` +
+        `client ${current.clientId} was disabled before its regenerate, while it was the standby, and enabled again${stateNote(current.clientId)}; ${proof}`;
+  return { disabledClientIds: disabled, tokensEnded, detail };
 }
 
 async function confirm(io: CliIo, question: string): Promise<boolean> {
@@ -259,6 +365,7 @@ function roundOutcome(round: RotationRound): string {
 export async function runEmergency(ctx: CliContext, parsed: ParsedCommand, out: Output, progress: Progress, io: CliIo): Promise<ExitCode> {
   // Every input is checked before anything is read or changed.
   const reason = sanitiseReason(stringOption(parsed.values, 'reason'));
+  const endTokens = parsed.values['end-tokens'] === true;
   if (reason === undefined) {
     throw usageError('--reason', 'why this emergency rotation is needed, e.g. --reason "secret pasted in ticket 4711" (must contain letters or digits)');
   }
@@ -272,8 +379,10 @@ export async function runEmergency(ctx: CliContext, parsed: ParsedCommand, out: 
   const revoked = doc.clientId;
   const plan =
     doc.strategy === 'alternating'
-      ? `revokes client ${revoked} (current, leaked) and regenerates standby ${doc.alternateClientId ?? '?'}, which becomes current`
-      : `regenerates the secret of client ${revoked}: the leaked one dies at once`;
+      ? `revokes client ${revoked} (current, leaked) and disables it, ending its access tokens; regenerates standby ${doc.alternateClientId ?? '?'}, which becomes current`
+      : endTokens
+        ? `disables client ${revoked} (ending its access tokens), regenerates its secret (the leaked one dies at once) and enables it again: consumers are refused in between`
+        : `regenerates the secret of client ${revoked}: the leaked one dies at once; its access tokens are not ended (--end-tokens)`;
   const usage = await usageBefore(ctx, parsed, meta, doc, 'emergency');
   // Asked before the rotation: afterwards the admin pair's own old credentials may be the dead ones.
   const lifetime = (await tokenLifetimeSeconds(ctx, meta, doc)) ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
@@ -293,12 +402,16 @@ export async function runEmergency(ctx: CliContext, parsed: ParsedCommand, out: 
     return EXIT.checkFailed;
   }
 
+  // Before the request: the token a thief could hold, to check afterwards that it is refused.
+  const thiefToken = await takeThiefToken(ctx, doc);
   const requestedAt = ctx.now();
-  const tagValue = emergencyTagValue(reason, requestedAt);
+  const tagValue = emergencyTagValue(reason, requestedAt, endTokens);
   await tagSecret(ctx.secretsManager, meta.arn, TAGS.emergency, tagValue);
   // Read after the tag is written: every value that exists at the request, an in-flight pending one included.
   const leaked = await storedCredentials(ctx, meta.arn);
   const run = await honourEmergency(ctx, parsed, meta, progress);
+  // The ledger's request record (who asked, why) for each rotation this command started; never fails the command.
+  await recordRotationRequests(ctx, parsed.values, out, meta, run.rounds.filter((r) => r.origin === 'started').map((r) => r.result.versionId), { rotationKind: 'emergency', command: 'emergency', reason, requestedAt }, io.env);
 
   const honoured = run.honouredBy !== undefined;
   const current = honoured ? await readDocument(ctx.secretsManager, meta.arn, { stage: AWSCURRENT }) : undefined;
@@ -306,7 +419,10 @@ export async function runEmergency(ctx: CliContext, parsed: ParsedCommand, out: 
   const leakRefused = honoured ? allRefused(checks) : null;
   const tokensValidUntil = new Date(ctx.now().getTime() + lifetime * 1000).toISOString();
   const tagCleared = !Object.hasOwn(run.meta.tags, TAGS.emergency);
-  const ok = honoured && tagCleared && leakRefused !== false;
+  const tokens = honoured ? await checkTokens(ctx, meta, doc, current, endTokens, thiefToken) : undefined;
+  // A token that should have ended but still works fails the command; one not meant to end does not.
+  const tokensOk = tokens === undefined || tokens.disabledClientIds.length === 0 || tokens.tokensEnded !== false;
+  const ok = honoured && tagCleared && leakRefused !== false && tokensOk;
   const exitCode = ok ? EXIT.ok : EXIT.checkFailed;
   // Every client whose stored credentials the emergency killed, the leaked current one first.
   const revokedClients = [...new Set([revoked, ...leaked.map((l) => l.doc.clientId)])];
@@ -344,7 +460,11 @@ export async function runEmergency(ctx: CliContext, parsed: ParsedCommand, out: 
       leakChecks: checks,
       usageOfRevokedClient: usage,
       tokenLifetimeSeconds: lifetime,
-      tokensMayStayValidUntil: tokensValidUntil,
+      endTokens,
+      disabledClientIds: tokens?.disabledClientIds ?? [],
+      tokensEnded: tokens?.tokensEnded ?? null,
+      tokensCheck: tokens?.detail ?? null,
+      tokensMayStayValidUntil: tokens !== undefined && tokens.disabledClientIds.length > 0 ? null : tokensValidUntil,
       exitCode,
     });
     return exitCode;
@@ -362,6 +482,9 @@ export async function runEmergency(ctx: CliContext, parsed: ParsedCommand, out: 
   out.line(revokedLine(revokedClients, current?.clientId, run.honouredBy));
   for (const check of checks) out.line(`Check: ${check.detail}.`);
   out.line(`Emergency tag: ${tagCleared ? 'cleared' : 'STILL SET'}.`);
-  out.line(`Access tokens issued before the rotation may stay valid until ${tokensValidUntil} (token lifetime ${lifetime} s).`);
+  if (tokens === undefined || tokens.disabledClientIds.length === 0) {
+    out.line(`Access tokens issued before the rotation stay valid until ${tokensValidUntil} (token lifetime ${lifetime} s): they were not ended.`);
+  }
+  if (tokens !== undefined) out.line(`Access tokens: ${tokens.detail}.`);
   return exitCode;
 }

@@ -8,6 +8,7 @@ import { AWSCURRENT } from '../../lambdas/core/aws/secrets-store';
 import { describeError } from '../../lambdas/core/redaction';
 import { planCreate } from '../../lambdas/core/rotation/plan';
 import type { SecretDocument } from '../../lambdas/core/secret-document';
+import { judgeClientStates } from '../../lambdas/core/status/client-state';
 import { compareRoles } from '../../lambdas/core/status/role-drift';
 import { checkUsageSince, describeUsage, type UsageVerdict } from '../../lambdas/core/status/usage-check';
 import type { CommandSpec, ParsedCommand } from '../args';
@@ -52,6 +53,8 @@ export interface SecretPlan {
   readonly drain: { readonly verdict: DrainVerdict; readonly requests: number | null; readonly lastUsedDay: string | null; readonly detail: string };
   readonly admin: { readonly ok: boolean; readonly detail: string };
   readonly parity: { readonly ok: boolean | null; readonly detail: string };
+  /** The clients' states (issue 14): a standby an emergency disabled is expected, a disabled current client is not. */
+  readonly clientStates: { readonly ok: boolean | null; readonly detail: string };
   readonly dependents: string;
   /** The next rotation would regenerate a client used since the last rotation. */
   readonly cutsOffClientInUse: boolean;
@@ -100,6 +103,7 @@ async function planSecret(ctx: CliContext, access: GenesysAccess, meta: SecretMe
       drain: { verdict: 'unknown', requests: null, lastUsedDay: null, detail },
       admin: { ok: false, detail },
       parity: { ok: null, detail: 'not checked' },
+      clientStates: { ok: null, detail: 'not checked' },
       cutsOffClientInUse: false,
       ok: false,
     };
@@ -108,10 +112,15 @@ async function planSecret(ctx: CliContext, access: GenesysAccess, meta: SecretMe
   const genesys = ctx.genesys(doc.environment);
   let admin: SecretPlan['admin'];
   let token;
+  let clientStates: SecretPlan['clientStates'] = { ok: null, detail: 'no admin token: not checked' };
   try {
     token = await access.adminToken(meta.arn, doc);
-    await genesys.getOAuthClient(token, target);
+    const targetClient = await genesys.getOAuthClient(token, target);
     admin = { ok: true, detail: `admin token ok; client ${target} readable (oauth:client:edit not checked)` };
+    // Alternating: the target is the standby. Single: it is the current client.
+    const current = doc.strategy === 'single' ? targetClient : await genesys.getOAuthClient(token, doc.clientId);
+    const verdict = judgeClientStates({ clientId: current.id, state: current.state }, doc.strategy === 'single' ? undefined : { clientId: targetClient.id, state: targetClient.state });
+    clientStates = { ok: verdict.ok, detail: verdict.detail };
   } catch (error) {
     admin = { ok: false, detail: `admin pair cannot act on client ${target}: ${failureDetail(error)}` };
   }
@@ -163,8 +172,9 @@ async function planSecret(ctx: CliContext, access: GenesysAccess, meta: SecretMe
     drain,
     admin,
     parity,
+    clientStates,
     cutsOffClientInUse,
-    ok: !cutsOffClientInUse && admin.ok && parity.ok !== false,
+    ok: !cutsOffClientInUse && admin.ok && parity.ok !== false && clientStates.ok !== false,
   };
 }
 
@@ -218,6 +228,8 @@ export async function runPlan(ctx: CliContext, parsed: ParsedCommand, out: Outpu
     if (p.drain.verdict !== 'not-applicable') out.line(`  drain: ${p.drain.detail}`);
     if (!p.admin.ok) out.line(`  admin: ${p.admin.detail}`);
     if (p.parity.ok === false) out.line(`  parity: ${p.parity.detail}`);
+    // Shown when not plainly active: a disabled standby is expected after an emergency, anything else fails.
+    if (p.clientStates.ok === false || /disabled/.test(p.clientStates.detail)) out.line(`  clients: ${p.clientStates.detail}`);
   }
   out.line();
   out.line(`Dependents: ${DEPENDENTS}.`);

@@ -7,6 +7,7 @@ import { GenesysAuthError } from '../../lambdas/core/errors';
 import { describeError } from '../../lambdas/core/redaction';
 import { TAGS } from '../../lambdas/core/rotation/engine';
 import type { SecretDocument } from '../../lambdas/core/secret-document';
+import { judgeClientStates } from '../../lambdas/core/status/client-state';
 import { compareRoles } from '../../lambdas/core/status/role-drift';
 import type { CommandSpec, ParsedCommand } from '../args';
 import { namedOrAllManagedSecrets, NO_MANAGED_SECRETS, readDocument, type SecretMeta } from '../aws/managed-secrets';
@@ -24,7 +25,8 @@ export const verifyCommand: CommandSpec = {
     'For each managed secret (or the one named): gets a token with the current credentials and checks with',
     'GET /api/v2/tokens/me that it belongs to the current client; calls the secret\'s verify path (tag',
     'genesys-rotator:verify-path) if any. For an alternating pair, reads both clients with the admin pair and',
-    'checks that they are active and have identical roles and divisions (drift is a failure: every rotation',
+    'checks that the current one is active (a standby an emergency disabled is expected: the next rotation enables it)',
+    'and that both have identical roles, divisions and token lifetime (drift is a failure: every rotation',
     'swaps which client consumers use). Changes nothing. Exits 1 if any check fails.',
   ].join('\n'),
   options: {},
@@ -33,7 +35,7 @@ export const verifyCommand: CommandSpec = {
 };
 
 export interface CheckResult {
-  readonly check: 'credentials' | 'verify-path' | 'pair-roles' | 'pair-state' | 'document';
+  readonly check: 'credentials' | 'verify-path' | 'pair-roles' | 'pair-lifetime' | 'pair-state' | 'document';
   readonly ok: boolean;
   readonly detail: string;
 }
@@ -46,6 +48,9 @@ export interface SecretVerification {
   readonly ok: boolean;
   readonly checks: readonly CheckResult[];
 }
+
+/** `accessTokenValiditySeconds` when Genesys Cloud reports none (GENESYS-API.md §2: default 86400). */
+const GENESYS_DEFAULT_TOKEN_SECONDS = 86_400;
 
 function failureDetail(error: unknown): string {
   return String(describeError(error).errorMessage);
@@ -102,12 +107,16 @@ async function checkPair(ctx: CliContext, access: GenesysAccess, meta: SecretMet
             .filter((part) => part !== '')
             .join('; ')}`,
         };
-    const inactive = [current, other].filter((client) => client.state !== 'active');
-    const state: CheckResult =
-      inactive.length === 0
-        ? { check: 'pair-state', ok: true, detail: 'both clients are active' }
-        : { check: 'pair-state', ok: false, detail: inactive.map((client) => `client ${client.id} is ${client.state}`).join('; ') };
-    return [roles, state];
+    // Each rotation swaps the client consumers use: different lifetimes would change how long their tokens live.
+    const [currentLifetime, otherLifetime] = [current, other].map((client) => client.accessTokenValiditySeconds ?? GENESYS_DEFAULT_TOKEN_SECONDS);
+    const lifetime: CheckResult =
+      currentLifetime === otherLifetime
+        ? { check: 'pair-lifetime', ok: true, detail: `both clients issue tokens valid for ${String(currentLifetime)} s` }
+        : { check: 'pair-lifetime', ok: false, detail: `token lifetimes differ: ${doc.clientId} ${String(currentLifetime)} s, ${standby} ${String(otherLifetime)} s` };
+    // A standby an emergency disabled is expected (issue 14); a disabled current client is not.
+    const states = judgeClientStates({ clientId: current.id, state: current.state }, { clientId: other.id, state: other.state });
+    const state: CheckResult = { check: 'pair-state', ok: states.ok, detail: states.detail };
+    return [roles, lifetime, state];
   } catch (error) {
     return [{ check: 'pair-roles', ok: false, detail: `could not read the pair's clients: ${failureDetail(error)}` }];
   }

@@ -130,6 +130,24 @@ export class GenesysNetworkError extends GenesysError {}
 /** A response body did not match the documented shape. */
 export class GenesysResponseError extends GenesysError {}
 
+/**
+ * A change of an OAuth client's `state` (PUT of the whole client, GENESYS-API.md §3) did not leave the
+ * client as intended: read back, another field had changed (`fields`: names only, e.g. `roles`,
+ * `accessTokenValiditySeconds`), or the state had not taken. Also thrown, before any write, when the
+ * client as read lacks a field the PUT requires. The client must be checked by hand.
+ */
+export class OAuthClientUpdateError extends GenesysError {
+  readonly clientId: string;
+  /** Fields that differ from the read before the PUT (or that are missing, before any PUT). */
+  readonly fields: readonly string[];
+
+  constructor(message: string, details: GenesysErrorDetails & { readonly clientId: string; readonly fields: readonly string[] }, options?: ErrorOptions) {
+    super(message, details, options);
+    this.clientId = details.clientId;
+    this.fields = details.fields;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // AWS
 // ---------------------------------------------------------------------------------------------
@@ -198,6 +216,26 @@ export class RotationRecoveredError extends RotationError {
     super(message, options);
     this.abandonedVersionId = versions.abandonedVersionId;
     this.recoveredVersionId = versions.recoveredVersionId;
+  }
+}
+
+/**
+ * An emergency revoked the leaked secrets but could not disable the leaked client(s), so access tokens
+ * issued before the emergency still work until they expire. Thrown by finishSecret after the revoke
+ * and the rotated event, with the emergency tag kept: the alarm fires, and a retry (Secrets Manager's,
+ * or the next `emergency`) disables them once the cause (`cause`, e.g. a GenesysPermissionError naming
+ * `oauth:client:edit`) is fixed.
+ */
+export class TokensNotEndedError extends RotationError {
+  /** The clients still to disable. */
+  readonly clientIds: readonly string[];
+  /** The Genesys Cloud permission the admin client lacks, when a 403 was the cause. */
+  readonly missingPermission: string | undefined;
+
+  constructor(message: string, details: { readonly clientIds: readonly string[]; readonly missingPermission?: string | undefined }, options?: ErrorOptions) {
+    super(message, options);
+    this.clientIds = details.clientIds;
+    this.missingPermission = details.missingPermission;
   }
 }
 

@@ -23,6 +23,16 @@ export const rotatedEventDetailSchema = z.object({
   emergency: z.boolean({ error: 'a boolean' }),
   /** ISO-8601 instant of finishSecret. */
   rotatedAt: z.iso.datetime({ offset: true, error: 'an ISO-8601 date-time' }),
+  /**
+   * Emergency only (issue 14; absent from older rotators, so optional): the clients this rotation
+   * disabled to end their access tokens. Alternating: the leaked client, now the standby (`alternateClientId`
+   * of the secret), disabled until the next rotation, then the new current client, disabled while it was
+   * the standby and enabled again right after its regenerate; single with end-tokens: the one client,
+   * enabled again right after its regenerate.
+   */
+  disabledClientIds: z.array(z.string().min(1, { error: 'a non-empty client id' }), { error: 'a list of client ids' }).optional(),
+  /** Emergency only: whether access tokens issued before the emergency were ended (false: they stay valid until they expire). */
+  tokensEnded: z.boolean({ error: 'a boolean' }).optional(),
 });
 
 export type RotatedEventDetail = z.infer<typeof rotatedEventDetailSchema>;

@@ -8,6 +8,7 @@ import { newAccessToken, newClientSecret, newEntityId } from './ids';
 import type {
   ClientState,
   CreateClientInput,
+  ReplaceClientInput,
   CreateIntegrationCredentialInput,
   IntegrationCredentialSnapshot,
   RoleDivision,
@@ -41,6 +42,8 @@ export interface OAuthClientRecord {
   authorizedGrantType: string;
   accessTokenValiditySeconds: number;
   roleDivisions: RoleDivision[];
+  registeredRedirectUri: string[];
+  scope: string[];
   readonly dateCreatedMs: number;
   dateModifiedMs: number;
   /** Bumped when the client is disabled: tokens issued before belong to an older epoch and die (§3 `state`). */
@@ -145,6 +148,8 @@ export class Directory {
       authorizedGrantType: input.authorizedGrantType ?? 'CLIENT-CREDENTIALS',
       accessTokenValiditySeconds: validity,
       roleDivisions,
+      registeredRedirectUri: [...(input.registeredRedirectUri ?? [])],
+      scope: [...(input.scope ?? [])],
       dateCreatedMs: nowMs,
       dateModifiedMs: nowMs,
       tokenEpoch: 0,
@@ -164,10 +169,34 @@ export class Directory {
   setClientState(clientId: string, state: ClientState): void {
     const client = this.requireClient(clientId);
     this.#requireState(state);
-    // §3 (GO field doc): "disabled: existing tokens invalid". Re-enabling does not revive them.
+    this.#applyState(client, state);
+    client.dateModifiedMs = this.#now();
+  }
+
+  /**
+   * `PUT /api/v2/oauth/clients/{id}`: the request replaces the client (§3 `OAuthClientRequest`). A field
+   * left out is reset, not kept (UNCONFIRMED, as a PUT of the whole entity would do): no `roleDivisions`
+   * strips the roles, no `accessTokenValiditySeconds` gives the default lifetime, no `description` an
+   * empty one. A missing `state` keeps the current one (UNCONFIRMED). The secret is never touched.
+   */
+  replaceClient(client: OAuthClientRecord, input: ReplaceClientInput): void {
+    const org = this.#requireOrg(client.orgId);
+    const roleDivisions = this.#resolveRoles(org, input.roleIds ?? [], input.roleDivisions ?? []);
+    client.name = input.name;
+    client.description = input.description ?? '';
+    client.authorizedGrantType = input.authorizedGrantType;
+    client.accessTokenValiditySeconds = input.accessTokenValiditySeconds ?? DEFAULT_TOKEN_VALIDITY_SECONDS;
+    client.roleDivisions = roleDivisions;
+    client.registeredRedirectUri = [...(input.registeredRedirectUri ?? [])];
+    client.scope = [...(input.scope ?? [])];
+    if (input.state !== undefined) this.#applyState(client, input.state);
+    client.dateModifiedMs = this.#now();
+  }
+
+  /** §3 (GO field doc): "disabled: existing tokens invalid". Re-enabling does not revive them. */
+  #applyState(client: OAuthClientRecord, state: ClientState): void {
     if (state === 'disabled' && client.state !== 'disabled') client.tokenEpoch += 1;
     client.state = state;
-    client.dateModifiedMs = this.#now();
   }
 
   createIntegrationCredential(orgId: string, input: CreateIntegrationCredentialInput): string {
@@ -337,11 +366,15 @@ export class Directory {
     }
   }
 
-  /** `roleIds` is deprecated for `roleDivisions` (§3); a bare role id gets the org's home division. */
+  /**
+   * `roleIds` is deprecated for `roleDivisions` (§3); a bare role id gets the org's home division, unless
+   * `roleDivisions` already grants that role (UNCONFIRMED: then the deprecated field adds nothing).
+   */
   #resolveRoles(org: Organization, roleIds: readonly string[], roleDivisions: readonly RoleDivision[]): RoleDivision[] {
+    const granted = new Set(roleDivisions.map((rd) => rd.roleId));
     const all = [
       ...roleDivisions.map((rd) => ({ roleId: rd.roleId, divisionId: rd.divisionId })),
-      ...roleIds.map((roleId) => ({ roleId, divisionId: org.homeDivisionId })),
+      ...roleIds.filter((roleId) => !granted.has(roleId)).map((roleId) => ({ roleId, divisionId: org.homeDivisionId })),
     ];
     for (const { roleId } of all) {
       if (this.#roles.get(roleId)?.orgId !== org.id) {

@@ -6,6 +6,7 @@ import { Directory } from './directory';
 import { EmulatorSetupError } from './errors';
 import { FaultInjector } from './faults';
 import { FixedWindowLimiter } from './rate-limits';
+import { oauthClientView } from './routes/views';
 import { createEmulatorServer } from './server';
 import type { GenesysEmulator, GenesysEmulatorOptions, RecordUsageInput, RequestLogEntry } from './types';
 import { parseUsageDay, UsageLedger } from './usage';
@@ -20,12 +21,13 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
   requirePositiveInteger('tokenRatePerMinute', tokenRate);
   if (options.orgRequestLimit) requirePositiveInteger('orgRequestLimit.perSecond', options.orgRequestLimit.perSecond);
   if (options.oauthClientsPageSize !== undefined) requirePositiveInteger('oauthClientsPageSize', options.oauthClientsPageSize);
+  if (options.usageResultsPageSize !== undefined) requirePositiveInteger('usageResultsPageSize', options.usageResultsPageSize);
   if (options.retryAfterSeconds !== undefined && !(Number.isInteger(options.retryAfterSeconds) && options.retryAfterSeconds >= 0)) {
     throw new EmulatorSetupError('retryAfterSeconds must be a non-negative integer');
   }
 
   const directory = new Directory(now);
-  const usage = new UsageLedger();
+  const usage = new UsageLedger(options.usageResultsPageSize);
   const faults = new FaultInjector(options.retryAfterSeconds ?? DEFAULT_INJECTED_RETRY_AFTER_SECONDS);
   const log: RequestLogEntry[] = [];
   const server = createEmulatorServer({
@@ -53,6 +55,11 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
     },
     setClientState: (clientId, state) => {
       directory.setClientState(clientId, state);
+    },
+    clientView: (clientId) => {
+      const client = directory.client(clientId);
+      const org = client === undefined ? undefined : directory.organization(client.orgId);
+      return client === undefined || org === undefined ? undefined : oauthClientView(client, org);
     },
     createIntegrationCredential: (orgId, input) => ({ id: directory.createIntegrationCredential(orgId, input) }),
     integrationCredential: (id) => directory.credentialSnapshot(id),

@@ -27,6 +27,13 @@ export interface GenesysEmulatorOptions {
    * Genesys never pages it). Set it to prove that a caller follows `nextUri`.
    */
   readonly oauthClientsPageSize?: number;
+  /**
+   * Rows per page of a usage query's results (`ApiUsageQueryResult`). By default every row comes in one
+   * page. Set, a page carries `cursors.after` while rows remain, and the next page is the same results
+   * URI with `?after=<cursor>`: the official SDKs model `cursors` but document no parameter to send it
+   * back (UNCONFIRMED; `after` as in Genesys' other cursor listings, e.g. `/integrations/credentials/listing`).
+   */
+  readonly usageResultsPageSize?: number;
   /** Loopback port to listen on; default a free one. */
   readonly port?: number;
 }
@@ -42,6 +49,23 @@ export interface CreateClientInput {
   readonly authorizedGrantType?: string;
   /** Default `''`. */
   readonly description?: string;
+  /** Default `[]`. */
+  readonly registeredRedirectUri?: readonly string[];
+  /** Default `[]`. */
+  readonly scope?: readonly string[];
+}
+
+/** A parsed `OAuthClientRequest` of `PUT /api/v2/oauth/clients/{id}`: what the client becomes. */
+export interface ReplaceClientInput {
+  readonly name: string;
+  readonly authorizedGrantType: string;
+  readonly description?: string;
+  readonly accessTokenValiditySeconds?: number;
+  readonly state?: ClientState;
+  readonly roleIds?: readonly string[];
+  readonly roleDivisions?: readonly RoleDivision[];
+  readonly registeredRedirectUri?: readonly string[];
+  readonly scope?: readonly string[];
 }
 
 export interface CreateIntegrationCredentialInput {
@@ -120,6 +144,8 @@ export interface GenesysEmulator {
   /** Replace the client's roles (e.g. to make the two clients of an alternating pair drift apart). */
   setClientRoles(clientId: string, roleDivisions: readonly RoleDivision[]): void;
   setClientState(clientId: string, state: ClientState): void;
+  /** The client as `GET /api/v2/oauth/clients/{id}` shows it (no secret), for assertions. */
+  clientView(clientId: string): Record<string, unknown> | undefined;
   createIntegrationCredential(orgId: string, input: CreateIntegrationCredentialInput): { id: string };
   /** The stored credential, unredacted, for assertions. */
   integrationCredential(id: string): IntegrationCredentialSnapshot | undefined;

@@ -52,12 +52,20 @@ interface Execution {
   readonly clientId: string;
   polls: number;
   readonly results: UsageRow[];
+  /** Cursor (`cursors.after`) → offset of the page it opens. */
+  readonly cursors: Map<string, number>;
 }
+
+/** A poll's answer: the `ApiUsageQueryResult` body, or `bad-cursor` for an `after` this execution never gave. */
+export type UsagePoll = Record<string, unknown> | 'bad-cursor';
 
 export class UsageLedger {
   /** clientId → (day|template|method) → counters. */
   readonly #byClient = new Map<string, Map<string, LedgerEntry>>();
   readonly #executions = new Map<string, Execution>();
+
+  /** @param pageSize rows per results page (`GenesysEmulatorOptions.usageResultsPageSize`); undefined: one page. */
+  constructor(private readonly pageSize?: number) {}
 
   /** Count `count` calls answered with `status` (bucketed as §4's status metrics). */
   record(clientId: string, dayMs: number, templateUri: string, httpMethod: string, status: number, count = 1): void {
@@ -84,7 +92,7 @@ export class UsageLedger {
   /** Start a query; returns its execution id. Results are computed now, revealed from the second poll. */
   start(query: UsageQuery): string {
     const executionId = newEntityId();
-    this.#executions.set(executionId, { clientId: query.clientId, polls: 0, results: this.#compute(query) });
+    this.#executions.set(executionId, { clientId: query.clientId, polls: 0, results: this.#compute(query), cursors: new Map() });
     return executionId;
   }
 
@@ -92,12 +100,19 @@ export class UsageLedger {
    * The `ApiUsageQueryResult` of an execution of `clientId`'s usage, or undefined if there is none.
    * UNCONFIRMED latency (§4): the first poll says `Running`, later polls `Complete`.
    */
-  poll(clientId: string, executionId: string): Record<string, unknown> | undefined {
+  poll(clientId: string, executionId: string, after?: string): UsagePoll | undefined {
     const execution = this.#executions.get(executionId);
     if (execution?.clientId !== clientId) return undefined;
     execution.polls += 1;
-    if (execution.polls === 1) return { queryStatus: 'Running' };
-    return { queryStatus: 'Complete', results: execution.results };
+    if (execution.polls === 1 && after === undefined) return { queryStatus: 'Running' };
+    const offset = after === undefined ? 0 : execution.cursors.get(after);
+    if (offset === undefined) return 'bad-cursor';
+    const end = this.pageSize === undefined ? execution.results.length : offset + this.pageSize;
+    const page = { queryStatus: 'Complete', results: execution.results.slice(offset, end) };
+    if (end >= execution.results.length) return page;
+    const cursor = newEntityId();
+    execution.cursors.set(cursor, end);
+    return { ...page, cursors: { after: cursor } };
   }
 
   #compute(query: UsageQuery): UsageRow[] {

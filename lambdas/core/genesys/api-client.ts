@@ -19,6 +19,7 @@ import {
   GenesysPermissionError,
   GenesysRateLimitError,
   GenesysResponseError,
+  OAuthClientUpdateError,
   ValidationError,
   type GenesysError,
   type GenesysErrorDetails,
@@ -50,9 +51,13 @@ import {
   type OAuthClientBody,
   type UsageRowBody,
 } from './schemas';
+import { changedFields, stateChangeRequest } from './oauth-client-request';
 import {
   AccessToken,
   type ClientCredentials,
+  type ClientState,
+  type ClientStateChange,
+  type StateChangeOptions,
   type ClientUsage,
   type ClientUsageRow,
   type GenesysApi,
@@ -94,6 +99,8 @@ export interface GenesysApiClientOptions {
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** Bounds the wait for an asynchronous usage query (GENESYS-API.md §4: latency undocumented). */
 const USAGE_MAX_POLLS = 10;
+/** Bounds the pages of one usage result followed through `cursors.after` (a result that never ends). */
+const USAGE_MAX_PAGES = 20;
 /** Bounds `GET /api/v2/oauth/clients` paging whatever `pageCount` says (a listing that never ends). */
 const OAUTH_CLIENTS_MAX_PAGES = 100;
 const OAUTH_CLIENTS_PATH = '/api/v2/oauth/clients';
@@ -191,6 +198,46 @@ export class GenesysApiClient implements GenesysApi {
       permission: PERMISSION.viewClient,
     });
     return toClientInfo(parseReply(call, await this.#send(call), oauthClientSchema));
+  }
+
+  async setOAuthClientState(token: AccessToken, clientId: string, state: ClientState, options: StateChangeOptions = {}): Promise<ClientStateChange> {
+    const path = `/api/v2/oauth/clients/${segment('clientId', clientId)}`;
+    const template = '/api/v2/oauth/clients/{clientId}';
+    const read = async (): Promise<OAuthClientBody> => {
+      const call = apiCall(token, 'GET', path, template, { permission: PERMISSION.viewClient });
+      return parseReply(call, await this.#send(call), oauthClientSchema);
+    };
+    const before = await read();
+    const previousState = before.state ?? 'unknown';
+    if (previousState === state || (options.onlyFrom !== undefined && !options.onlyFrom.includes(previousState))) {
+      return { clientId, previousState, state, changed: false };
+    }
+    const request = stateChangeRequest(before, state);
+    if (request === undefined) {
+      throw new OAuthClientUpdateError(`Genesys Cloud answered OAuth client ${clientId} without name or authorizedGrantType; its state was not changed (a PUT needs both)`, {
+        method: 'GET',
+        path,
+        status: 200,
+        clientId,
+        fields: ['name', 'authorizedGrantType'],
+      });
+    }
+    // A PUT replaces the whole client: every field is written back as read (oauth-client-request.ts).
+    // Retried like every call: the same whole body twice is the same result.
+    const put = apiCall(token, 'PUT', path, template, { permission: PERMISSION.editClient, json: request });
+    parseReply(put, await this.#send(put), oauthClientSchema);
+    const after = await read();
+    const fields: string[] = [...changedFields(before, after), ...(after.state === state ? [] : ['state'])];
+    if (fields.length > 0) {
+      throw new OAuthClientUpdateError(`OAuth client ${clientId} read back after setting its state to ${state} differs in: ${fields.join(', ')}; check it in Genesys Cloud`, {
+        method: 'PUT',
+        path,
+        status: 200,
+        clientId,
+        fields,
+      });
+    }
+    return { clientId, previousState, state, changed: true };
   }
 
   async listOAuthClients(token: AccessToken): Promise<readonly OAuthClientInfo[]> {
@@ -298,21 +345,43 @@ export class GenesysApiClient implements GenesysApi {
     });
     const { executionId } = parseReply(start, await this.#send(start), usageQueryStartSchema);
 
-    const poll = apiCall(
-      token,
-      'GET',
-      `/api/v2/oauth/clients/${id}/usage/query/results/${segment('executionId', executionId)}`,
-      '/api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}',
-      { permission: PERMISSION.viewUsage },
-    );
+    const resultsPath = `/api/v2/oauth/clients/${id}/usage/query/results/${segment('executionId', executionId)}`;
+    const resultsTemplate = '/api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}';
+    // A result may come in pages (`cursors.after`): reading only the first could call a client in use
+    // "idle". How to ask for the next page is UNCONFIRMED (no SDK documents a parameter for it): the same
+    // results URI with `?after=<cursor>`, as Genesys' other cursor listings take it. Bounded, and a
+    // cursor seen before ends the listing (a server that repeats itself must not loop us).
+    const rows: ClientUsageRow[] = [];
+    const followed = new Set<string>();
+    let after: string | undefined;
+    for (let page = 1; ; page++) {
+      const poll = apiCall(
+        token,
+        'GET',
+        after === undefined ? resultsPath : `${resultsPath}?after=${encodeURIComponent(after)}`,
+        after === undefined ? resultsTemplate : `${resultsTemplate}?after={cursor}`,
+        { permission: PERMISSION.viewUsage },
+      );
+      const result = await this.#pollUsage(poll);
+      rows.push(...(result.results ?? []).map(toUsageRow));
+      const next = result.cursors?.after;
+      if (next === undefined || next === '' || followed.has(next)) break;
+      if (page >= USAGE_MAX_PAGES) {
+        throw new GenesysApiError(`Genesys Cloud usage result has more than ${USAGE_MAX_PAGES} pages`, { method: poll.method, path: withoutQuery(poll.path), status: 200 });
+      }
+      followed.add(next);
+      after = next;
+    }
+    return { clientId, interval, totalRequests: rows.reduce((sum, row) => sum + row.requests, 0), rows };
+  }
+
+  /** Polls one results page until the query is `Complete` (bounded); `Failed` throws. */
+  async #pollUsage(poll: Call): Promise<z.infer<typeof usageQueryResultSchema>> {
     for (let round = 1; ; round++) {
       const result = parseReply(poll, await this.#send(poll), usageQueryResultSchema);
-      const details = { method: poll.method, path: poll.path, status: 200 };
+      const details = { method: poll.method, path: withoutQuery(poll.path), status: 200 };
       const status = result.queryStatus.toLowerCase();
-      if (status === 'complete') {
-        const rows = (result.results ?? []).map(toUsageRow);
-        return { clientId, interval, totalRequests: rows.reduce((sum, row) => sum + row.requests, 0), rows };
-      }
+      if (status === 'complete') return result;
       if (status === 'failed') throw new GenesysApiError('Genesys Cloud usage query failed', details);
       // `Running`, or a status no source documents: poll again, boundedly.
       if (round >= USAGE_MAX_POLLS) throw new GenesysApiError(`Genesys Cloud usage query still running after ${round} polls`, details);

@@ -53,6 +53,10 @@ export const oauthClientSchema = z.object({
   dateModified: z.optional(z.nullable(z.string())),
   description: z.optional(z.nullable(z.string())),
   dateCreated: z.optional(z.nullable(z.string())),
+  // Read only to be written back unchanged by a state change (oauth-client-request.ts).
+  registeredRedirectUri: z.optional(z.nullable(z.array(z.string()))),
+  scope: z.optional(z.nullable(z.array(z.string()))),
+  dateToDelete: z.optional(z.nullable(z.string())),
 });
 export type OAuthClientBody = z.infer<typeof oauthClientSchema>;
 
@@ -107,4 +111,6 @@ export type UsageRowBody = z.infer<typeof usageRowSchema>;
 export const usageQueryResultSchema = z.object({
   queryStatus: z.string(),
   results: z.optional(z.array(usageRowSchema)),
+  /** `Cursors` (JS/.NET models): "cursor tokens to be used for navigating paginated results". */
+  cursors: z.optional(z.object({ after: z.optional(z.string()) })),
 });

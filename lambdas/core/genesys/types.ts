@@ -4,6 +4,10 @@
  */
 import { inspect } from 'node:util';
 
+/** `OAuthClient.state` (GENESYS-API.md §3, PY enum). Here, not in a schema module: the client package's declarations must not reach zod. */
+export const CLIENT_STATES = ['active', 'disabled', 'inactive'] as const;
+export type ClientState = (typeof CLIENT_STATES)[number];
+
 /**
  * A bearer token. The value is reachable only through `reveal()`; `JSON.stringify`, `String()` and
  * `util.inspect` (so console and Powertools Logger) print `[redacted]`, so a stray log line cannot leak it.
@@ -82,6 +86,21 @@ export interface OAuthClientCreate {
   readonly roleDivisions: readonly { readonly roleId: string; readonly divisionId: string }[];
 }
 
+export interface StateChangeOptions {
+  /** Change only from these states; from any other, nothing is written (`changed: false`, `previousState` says why). */
+  readonly onlyFrom?: readonly string[];
+}
+
+/** What `setOAuthClientState` found and did. */
+export interface ClientStateChange {
+  readonly clientId: string;
+  /** The state read before (any string Genesys answered, e.g. `active`). */
+  readonly previousState: string;
+  readonly state: ClientState;
+  /** False when the client was already in `state` (a retry is a no-op), or not in `onlyFrom`: nothing was written. */
+  readonly changed: boolean;
+}
+
 /** `POST /api/v2/oauth/clients/{id}/secret`: the new secret, shown once. */
 export interface RegeneratedSecret {
   readonly clientId: string;
@@ -138,6 +157,13 @@ export interface GenesysApi {
    * that need one regenerate it (an alternating pair's standby gets its first secret at its first rotation).
    */
   createOAuthClient(token: AccessToken, request: OAuthClientCreate): Promise<OAuthClientInfo>;
+  /**
+   * Set a client's `state` and change nothing else: `GET` the client, `PUT` it back whole with only
+   * `state` replaced, `GET` it again and compare (oauth-client-request.ts). No PUT when it is already in
+   * `state`. `disabled`: its access tokens stop working and it gets no new ones (GENESYS-API.md §3).
+   * @throws GenesysPermissionError naming oauth:client:edit; OAuthClientUpdateError when the re-read differs
+   */
+  setOAuthClientState(token: AccessToken, clientId: string, state: ClientState, options?: StateChangeOptions): Promise<ClientStateChange>;
   /** `POST /api/v2/oauth/clients/{id}/secret`: the client's old secret stops working at once. */
   regenerateSecret(token: AccessToken, clientId: string): Promise<RegeneratedSecret>;
   /** `GET {path}` on the API host, for a configured read-only verification path. Returns the status. */

@@ -3,7 +3,8 @@
  *
  * Every step may be called again after a crash or a timeout, so each one first looks at what is
  * already done: createSecret skips a pending version that has a value, finishSecret on a version
- * that is already AWSCURRENT only repeats the tail (remove AWSPENDING, revoke, publish, untag).
+ * that is already AWSCURRENT only repeats the tail (remove AWSPENDING, revoke, disable, publish, untag).
+ * Client-state changes (issue 14, client-state.ts) are idempotent for the same reason.
  *
  * Two rules come from races the steps cannot prevent:
  * - an emergency is honoured only by a rotation whose createSecret saw it before regenerating
@@ -36,7 +37,8 @@ import { parseSecretDocument, serializeSecretDocument, type SecretDocument } fro
 import type { AdminTokenCache } from './admin-tokens';
 import { checkUsageSince } from '../status/usage-check';
 import { bindEmergency, canBindVersion, isBoundTo, parseEmergencyTag, type EmergencyRequest } from './emergency-tag';
-import { assertSafeRegenerate, isRecoveryOf, isStale, planCreate, planRecovery, planRevocation, type RecoveryPlan } from './plan';
+import { disableBeforeRegenerate, disableClient, enableClient, enableStandbyBeforeRegenerate, tokensNotEnded, type AdminCall } from './client-state';
+import { assertSafeDisable, assertSafeRegenerate, endsTokensInCreate, isRecoveryOf, isStale, planCreate, planDisable, planRecovery, type RecoveryPlan } from './plan';
 
 export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 export type RotationStep = (typeof ROTATION_STEPS)[number];
@@ -78,6 +80,8 @@ export interface HonouredEmergency {
   /** ISO-8601, when the request was made (or first bound, for a tag set by hand). */
   readonly requestedAt?: string;
   readonly reason: string;
+  /** `end-tokens` was asked (single: disable and re-enable the client around the regenerate). */
+  readonly endTokens?: boolean;
 }
 
 /** What a step did, for logs, the CLI, the ledger and tests. */
@@ -89,6 +93,11 @@ export type StepOutcome =
       readonly targetClientId: string;
       /** Set when this rotation bound an emergency request before its regenerate. */
       readonly emergency?: HonouredEmergency;
+      /**
+       * Single with `end-tokens`: ms from disabling the client to enabling it again (its regenerate and
+       * the put in between), during which consumers were refused. Measured with the engine's clock.
+       */
+      readonly interruptionMs?: number;
     }
   | { readonly step: 'testSecret'; readonly result: 'verified'; readonly clientId: string; readonly organizationId: string; readonly attempts: number }
   | {
@@ -101,6 +110,10 @@ export type StepOutcome =
       readonly emergency: boolean;
       /** The request this rotation honoured, when `emergency`. */
       readonly emergencyRequest?: HonouredEmergency;
+      /** Emergency: the clients disabled to end their access tokens (single end-tokens: enabled again since). */
+      readonly disabledClientIds?: readonly string[];
+      /** Emergency: whether access tokens issued before it were ended. */
+      readonly tokensEnded?: boolean;
     };
 
 /** A managed secret and its binding: every step acts on both. */
@@ -136,6 +149,12 @@ type TokenWait =
       readonly cutShort: boolean;
       readonly error: GenesysAuthError;
     };
+
+/** What an emergency did about access tokens issued before it (the rotated event and the outcome say it). */
+interface TokensEnded {
+  readonly disabledClientIds: readonly string[];
+  readonly tokensEnded: boolean;
+}
 
 interface AdminPairIds {
   readonly clientId: string;
@@ -220,7 +239,9 @@ export class RotationEngine {
     const pending = await this.deps.store.findValue(meta.arn, { versionId: token, stage: AWSPENDING });
     if (pending?.secretString !== undefined) {
       // Someone may have written the pending version directly: it must still match the binding.
-      this.checkBound(secret, parseSecretDocument(pending.secretString, `${meta.arn} (${AWSPENDING})`), AWSPENDING);
+      const pendingDoc = this.checkBound(secret, parseSecretDocument(pending.secretString, `${meta.arn} (${AWSPENDING})`), AWSPENDING);
+      // A createSecret retried after its put: single end-tokens may have crashed before enabling the client again.
+      await this.enableAfterEndTokens(secret, token, pendingDoc);
       log.info('createSecret: pending version already has a value; nothing to do', { secretArn: meta.arn, versionId: token });
       return { step: 'createSecret', result: 'already-created' };
     }
@@ -231,10 +252,34 @@ export class RotationEngine {
     const admin = await this.adminAccess(secret, currentVersionId, current);
     assertSafeRegenerate(plan.targetClientId, admin.pair, admin.selfPair);
     const genesys = this.deps.genesys(current.environment);
+    const withAdmin: AdminCall = async (call) => await this.withAdminToken(admin, genesys, call);
     // holdWhileInUse: refuse before the regenerate (and before an emergency is bound to this version).
     await this.holdWhileInUse(secret, admin, genesys, plan.targetClientId, currentCreatedDate);
     // Before the regenerate: an emergency requested by now is cured by this rotation's new secret.
     const emergency = await this.bindEmergency(secret, token);
+    // Disable the target around its regenerate (plan.ts): single end-tokens, or the standby on an alternating emergency.
+    const endTokens = endsTokensInCreate(current.strategy, emergency);
+
+    let disabledAtMs: number | undefined;
+    if (endTokens) {
+      // Disabled first, so every token issued with the target's credentials dies; enabled again only
+      // once the new secret is stored, so the old secret cannot mint a token in between.
+      assertSafeDisable(plan.targetClientId, admin.pair, admin.selfPair);
+      await disableBeforeRegenerate(genesys, withAdmin, plan.targetClientId, meta.arn);
+      disabledAtMs = this.now().getTime();
+      log.warn('createSecret: emergency: disabled the client around its regenerate, ending its access tokens', {
+        secretArn: meta.arn,
+        versionId: token,
+        clientId: plan.targetClientId,
+        consumersInterrupted: current.strategy === 'single',
+      });
+    } else if (current.strategy === 'alternating') {
+      // An emergency left the leaked client disabled while it was the standby: it is enabled before
+      // anything relies on it (the regenerate, testSecret's token). Its old tokens stay dead, and its
+      // secret is one the emergency regenerated and discarded: nobody can mint a token meanwhile.
+      const enabled = await enableStandbyBeforeRegenerate(genesys, withAdmin, plan.targetClientId, meta.arn);
+      if (enabled.changed) log.warn('createSecret: enabled the standby client an emergency had disabled', { secretArn: meta.arn, versionId: token, clientId: plan.targetClientId });
+    }
 
     log.info('createSecret: regenerating client secret', {
       secretArn: meta.arn,
@@ -243,25 +288,78 @@ export class RotationEngine {
       targetClientId: plan.targetClientId,
       adminClientId: admin.credentials.clientId,
     });
-    const regenerated = await this.withAdminToken(admin, genesys, (adminToken) => genesys.regenerateSecret(adminToken, plan.targetClientId));
-    // From here the target's previous secret is dead: the new value must reach Secrets Manager
-    // before anything else. If this put fails, the retried step regenerates again (harmless).
     try {
-      await this.deps.store.putPending(meta.arn, token, serializeSecretDocument(plan.pendingDocument(regenerated.secret)));
+      const regenerated = await withAdmin(async (adminToken) => await genesys.regenerateSecret(adminToken, plan.targetClientId));
+      // From here the target's previous secret is dead: the new value must reach Secrets Manager
+      // before anything else. If this put fails, the retried step regenerates again (harmless).
+      await this.storePending(meta.arn, token, serializeSecretDocument(plan.pendingDocument(regenerated.secret)), plan.targetClientId);
+    } catch (error) {
+      // Never leave the client disabled because the regenerate or the put failed: its tokens are dead
+      // already, and the retried step disables it again.
+      if (endTokens) await this.enableBestEffort(genesys, withAdmin, meta.arn, plan.targetClientId);
+      throw error;
+    }
+    log.info('createSecret: stored new secret as AWSPENDING', { secretArn: meta.arn, versionId: token, clientId: plan.targetClientId });
+    let interruptionMs: number | undefined;
+    if (disabledAtMs !== undefined) {
+      // A crash here is healed by the retry: the already-created path enables the client (enableAfterEndTokens).
+      await enableClient(genesys, withAdmin, plan.targetClientId);
+      const disabledMs = Math.max(0, this.now().getTime() - disabledAtMs);
+      // Only a single client's consumers were refused meanwhile: a standby serves nobody.
+      if (current.strategy === 'single') interruptionMs = disabledMs;
+      log.warn('createSecret: emergency: enabled the client again', { secretArn: meta.arn, versionId: token, clientId: plan.targetClientId, disabledMs });
+    }
+    return {
+      step: 'createSecret',
+      result: 'created',
+      targetClientId: plan.targetClientId,
+      ...(emergency !== undefined ? { emergency } : {}),
+      ...(interruptionMs !== undefined ? { interruptionMs } : {}),
+    };
+  }
+
+  /** PutSecretValue of the pending version; a concurrent createSecret's put becomes ConcurrentRotationError. */
+  private async storePending(secretArn: string, token: string, value: string, targetClientId: string): Promise<void> {
+    try {
+      await this.deps.store.putPending(secretArn, token, value);
     } catch (error) {
       // A version's value never changes: another createSecret for this token stored its value while
       // we regenerated. Whichever regenerate came last is the live secret; testSecret tells which.
       if (error instanceof SecretsManagerError && error.awsErrorName === 'ResourceExistsException') {
         throw new ConcurrentRotationError(
-          `createSecret: version ${token} of secret ${meta.arn} was stored by a concurrent createSecret while this one regenerated client ${plan.targetClientId}; ` +
+          `createSecret: version ${token} of secret ${secretArn} was stored by a concurrent createSecret while this one regenerated client ${targetClientId}; ` +
             'if the stored secret is the dead one, testSecret recovers the client in a new version',
           { cause: error },
         );
       }
       throw error;
     }
-    log.info('createSecret: stored new secret as AWSPENDING', { secretArn: meta.arn, versionId: token, clientId: plan.targetClientId });
-    return { step: 'createSecret', result: 'created', targetClientId: plan.targetClientId, ...(emergency !== undefined ? { emergency } : {}) };
+  }
+
+  /**
+   * A retried createSecret whose version has a value: if this rotation bound an emergency that disables
+   * the target around its regenerate (plan.ts `endsTokensInCreate`), the first attempt may have crashed
+   * between its put and enabling the client again. Enable it (a read when it is active already).
+   */
+  private async enableAfterEndTokens(secret: BoundSecret, token: string, pendingDoc: SecretDocument): Promise<void> {
+    const value = secret.meta.tags[TAGS.emergency];
+    if (value === undefined) return;
+    const request = parseEmergencyTag(value);
+    if (!isBoundTo(request, token) || !endsTokensInCreate(pendingDoc.strategy, request)) return;
+    // The admin pair's pending client is the disabled one: its current client enables it (adminForTest).
+    const admin = await this.adminForTest(secret, pendingDoc);
+    const genesys = this.deps.genesys(pendingDoc.environment);
+    const change = await enableClient(genesys, async (call) => await this.withAdminToken(admin, genesys, call), pendingDoc.clientId);
+    if (change.changed) this.deps.log.warn('createSecret: emergency: enabled the client again (retry after a crash)', { secretArn: secret.meta.arn, versionId: token, clientId: pendingDoc.clientId });
+  }
+
+  /** Enable a single client after a failed regenerate or put; a failure here is logged, the original error is the one thrown. */
+  private async enableBestEffort(genesys: GenesysApi, withAdmin: AdminCall, secretArn: string, clientId: string): Promise<void> {
+    try {
+      await enableClient(genesys, withAdmin, clientId);
+    } catch (error) {
+      this.deps.log.error('createSecret: emergency: could not enable the client again after a failure; the retried step enables it', { secretArn, clientId, ...describeError(error) });
+    }
   }
 
   /**
@@ -546,10 +644,12 @@ export class RotationEngine {
   }
 
   /**
-   * Everything after the AWSCURRENT move, safe to repeat: drop AWSPENDING, publish, revoke on
-   * emergency, then clear the emergency tag (last, so a crash before it repeats the revoke).
-   * The event goes out before the revoke: dependents (Data Actions credentials, webhooks) must learn
-   * of the new credentials even if the revoke keeps failing (then this step fails and alarms).
+   * Everything after the AWSCURRENT move, safe to repeat: drop AWSPENDING; on emergency revoke the
+   * previous secret and disable the previous client (its access tokens die); publish; then clear the
+   * emergency tag (last, so a crash before it repeats the revoke and the disable, both idempotent).
+   * The event says what was done, so on emergency it goes out after the revoke and the disable; if
+   * either fails, the event still goes out first (dependents must learn of the new credentials even
+   * while the revoke keeps failing), saying the tokens were not ended, and the step fails and alarms.
    */
   private async finishTail(
     secret: BoundSecret,
@@ -567,14 +667,28 @@ export class RotationEngine {
     const emergencyRequest = this.honoursEmergency(secret, token);
     const emergency = emergencyRequest !== undefined;
 
-    await this.publishRotated(secret, token, current, emergency);
+    let revokedClientId: string | undefined;
+    let ended: TokensEnded | undefined;
+    if (emergency) {
+      try {
+        ({ revokedClientId, ended } = await this.endLeakedCredentials(secret, token, current, emergencyRequest));
+      } catch (error) {
+        await this.publishDespiteFailure(secret, token, current);
+        throw error;
+      }
+    }
+    await this.publishRotated(secret, token, current, emergency, ended);
     log.info('finishSecret: published rotated event', { secretArn: meta.arn, versionId: token, clientId: current.clientId, emergency, result });
 
-    let revokedClientId: string | undefined;
     if (emergency) {
-      revokedClientId = await this.revokePrevious(secret, token, current);
       await this.deps.store.untag(meta.arn, [TAGS.emergency]);
-      log.warn('finishSecret: emergency rotation complete', { secretArn: meta.arn, versionId: token, revokedClientId: revokedClientId ?? 'none (single: regenerate revoked it)' });
+      log.warn('finishSecret: emergency rotation complete', {
+        secretArn: meta.arn,
+        versionId: token,
+        revokedClientId: revokedClientId ?? 'none (single: regenerate revoked it)',
+        disabledClientIds: ended?.disabledClientIds ?? [],
+        tokensEnded: ended?.tokensEnded ?? false,
+      });
     }
     return {
       step: 'finishSecret',
@@ -584,7 +698,54 @@ export class RotationEngine {
       emergency,
       ...(revokedClientId !== undefined ? { revokedClientId } : {}),
       ...(emergencyRequest !== undefined ? { emergencyRequest } : {}),
+      ...(ended !== undefined ? { disabledClientIds: ended.disabledClientIds, tokensEnded: ended.tokensEnded } : {}),
     };
+  }
+
+  /**
+   * Emergency: revoke the previous client's secret, then disable it so its access tokens die
+   * (alternating and the admin pair: the new current client acts, never on itself). Single: the
+   * regenerate revoked the secret; with `end-tokens` createSecret disabled and enabled the client
+   * around it, and testSecret proved it works again; without, its tokens stay valid until they expire.
+   */
+  private async endLeakedCredentials(
+    secret: BoundSecret,
+    token: string,
+    current: SecretDocument,
+    request: HonouredEmergency,
+  ): Promise<{ revokedClientId: string | undefined; ended: TokensEnded }> {
+    const leaked = planDisable(current);
+    if (leaked === undefined) {
+      const tokensEnded = request.endTokens === true;
+      return { revokedClientId: undefined, ended: { disabledClientIds: tokensEnded ? [current.clientId] : [], tokensEnded } };
+    }
+    const admin = await this.adminAccess(secret, token, current);
+    const genesys = this.deps.genesys(current.environment);
+    const revokedClientId = await this.revokePrevious(secret, admin, genesys, leaked);
+    assertSafeDisable(leaked, admin.pair, admin.selfPair);
+    try {
+      const change = await disableClient(genesys, async (call) => await this.withAdminToken(admin, genesys, call), leaked);
+      this.deps.log.warn('finishSecret: emergency disabled the previous client: its access tokens are refused from now on', {
+        secretArn: secret.meta.arn,
+        versionId: token,
+        disabledClientId: leaked,
+        changed: change.changed,
+      });
+    } catch (error) {
+      throw tokensNotEnded(error, [leaked], secret.meta.arn);
+    }
+    // createSecret disabled the new current client too, while it was the standby (plan.ts `endsTokensInCreate`).
+    return { revokedClientId, ended: { disabledClientIds: [leaked, current.clientId], tokensEnded: true } };
+  }
+
+  /** The rotated event when the emergency's revoke or disable failed: sent anyway, tokens not ended; its own failure is logged. */
+  private async publishDespiteFailure(secret: BoundSecret, token: string, current: SecretDocument): Promise<void> {
+    try {
+      await this.publishRotated(secret, token, current, true, { disabledClientIds: [], tokensEnded: false });
+      this.deps.log.info('finishSecret: published rotated event before failing the emergency', { secretArn: secret.meta.arn, versionId: token, clientId: current.clientId });
+    } catch (error) {
+      this.deps.log.error('finishSecret: could not publish the rotated event either', { secretArn: secret.meta.arn, versionId: token, ...describeError(error) });
+    }
   }
 
   /**
@@ -608,7 +769,7 @@ export class RotationEngine {
   }
 
   /** The rotated event (DESIGN.md §4) for `versionId`, whose document is `doc`. Never a secret. */
-  private async publishRotated(secret: BoundSecret, versionId: string, doc: SecretDocument, emergency: boolean): Promise<void> {
+  private async publishRotated(secret: BoundSecret, versionId: string, doc: SecretDocument, emergency: boolean, ended?: TokensEnded): Promise<void> {
     await this.deps.publisher.publish({
       secretArn: secret.meta.arn,
       versionId,
@@ -617,6 +778,7 @@ export class RotationEngine {
       strategy: doc.strategy,
       emergency,
       rotatedAt: this.now().toISOString(),
+      ...(ended !== undefined ? { disabledClientIds: [...ended.disabledClientIds], tokensEnded: ended.tokensEnded } : {}),
     });
   }
 
@@ -633,17 +795,12 @@ export class RotationEngine {
   }
 
   /** Emergency: regenerate and discard the secret of the client that was current before this rotation. */
-  private async revokePrevious(secret: BoundSecret, currentVersionId: string, current: SecretDocument): Promise<string | undefined> {
-    const { meta } = secret;
-    const revoke = planRevocation(current);
-    if (revoke === undefined) return undefined;
+  private async revokePrevious(secret: BoundSecret, admin: BoundAdmin, genesys: GenesysApi, revoke: string): Promise<string> {
     // For the admin pair, the new current client revokes the old one: never a client its own secret.
-    const admin = await this.adminAccess(secret, currentVersionId, current);
     assertSafeRegenerate(revoke, admin.pair, admin.selfPair);
-    const genesys = this.deps.genesys(current.environment);
     // The response holds a secret nobody must know: it is dropped here, on purpose.
     await this.withAdminToken(admin, genesys, (adminToken) => genesys.regenerateSecret(adminToken, revoke));
-    this.deps.log.warn('finishSecret: emergency revoked previous credentials', { secretArn: meta.arn, revokedClientId: revoke });
+    this.deps.log.warn('finishSecret: emergency revoked previous credentials', { secretArn: secret.meta.arn, revokedClientId: revoke });
     return revoke;
   }
 
@@ -748,7 +905,11 @@ export class RotationEngine {
 
 /** The ledger's view of an emergency request. */
 function honoured(request: EmergencyRequest): HonouredEmergency {
-  return { reason: request.reason, ...(request.requestedAt !== undefined ? { requestedAt: request.requestedAt.toISOString() } : {}) };
+  return {
+    reason: request.reason,
+    ...(request.requestedAt !== undefined ? { requestedAt: request.requestedAt.toISOString() } : {}),
+    ...(request.endTokens === true ? { endTokens: true } : {}),
+  };
 }
 
 /** What `isRecoveryOf` compares of a version (no secret). */

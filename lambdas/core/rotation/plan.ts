@@ -59,6 +59,45 @@ export function assertSafeRegenerate(targetClientId: string, admin: { readonly c
 }
 
 /**
+ * Refuse to disable a client that performs the call, or the admin pair's standby from a managed secret:
+ * a client that disables itself kills the token it holds and gets no new one (GENESYS-API.md §3), so
+ * nothing could enable it again; the admin pair changes only through its own secret, where the new
+ * active client disables the old one. The same rule as `assertSafeRegenerate`, for the state change.
+ */
+export function assertSafeDisable(targetClientId: string, admin: { readonly clientId: string; readonly alternateClientId?: string | undefined }, selfPair: boolean): void {
+  if (targetClientId === admin.clientId) {
+    throw new UnsafeRotationError(`Refusing to let client ${targetClientId} disable itself: its own token would die with it and nothing could enable it again`);
+  }
+  if (!selfPair && targetClientId === admin.alternateClientId) {
+    throw new UnsafeRotationError(`Refusing to disable client ${targetClientId}: it is the standby of the admin pair, which changes only through its own secret`);
+  }
+}
+
+/**
+ * Which client an emergency's finishSecret disables so that its access tokens die (issue 14): for
+ * alternating (and the admin pair), the leaked client that was current before, now the standby
+ * (`planRevocation`). It stays disabled while standby; the next rotation enables it before its regenerate.
+ */
+export function planDisable(current: SecretDocument): string | undefined {
+  return planRevocation(current);
+}
+
+/**
+ * Whether createSecret disables its target before the regenerate and enables it after the put, so that
+ * every token issued with the target's credentials dies and no new one can be had with the old secret
+ * in between (the secret is already new when the client serves again):
+ * - single with `end-tokens`: the one client; consumers are refused meanwhile (the interruption the
+ *   operator chose);
+ * - alternating on every emergency: the standby, whose credentials were stored too when the emergency
+ *   was requested (AWSPREVIOUS, or the leaked current of a rotation that was in flight); nobody uses it.
+ * UNCONFIRMED (GENESYS-API.md §3): that Genesys regenerates a disabled client's secret; the emulator does.
+ */
+export function endsTokensInCreate(strategy: SecretDocument['strategy'], emergency: { readonly endTokens?: boolean | undefined } | undefined): boolean {
+  if (emergency === undefined) return false;
+  return strategy === 'alternating' || emergency.endTokens === true;
+}
+
+/**
  * What an emergency rotation revokes once the new credentials are current (DESIGN.md §3):
  * for alternating, the client that was current before, which the new document names as its
  * standby (`pendingDocument` swapped them); its secret is regenerated and discarded. For single,

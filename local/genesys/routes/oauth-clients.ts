@@ -103,6 +103,31 @@ export const getOAuthClient: ApiRoute = {
 };
 
 /**
+ * PUT `/api/v2/oauth/clients/{clientId}`: replaces the client with the `OAuthClientRequest` (§3) and
+ * answers 200 with the `OAuthClient`, no secret. The same request model and checks as POST (`name`,
+ * `authorizedGrantType` required); a field left out is reset (directory.ts `replaceClient`), so a caller
+ * that sends only `state` strips the client's roles, as a PUT of the whole entity would. `state:
+ * disabled` ends the client's access tokens and refuses new ones (§3, GO field doc). UNCONFIRMED: the
+ * 400 texts; whether a client may disable itself (allowed here: its own token dies with it).
+ */
+export const putOAuthClient: ApiRoute = {
+  method: 'PUT',
+  template: `${OAUTH_CLIENTS_PATH}/{clientId}`,
+  permissions: ['oauth:client:edit'],
+  jsonBody: true,
+  handle: (request, { directory }) => {
+    const client = targetClient(request, directory);
+    if (!client) return notFound(request.correlationId);
+    const parsed = parseClientRequest(request.body, (roleId) => directory.isRoleOf(roleId, request.caller.org.id));
+    if ('details' in parsed) {
+      return badRequest(`Invalid OAuth client: ${parsed.details.map((d) => d.fieldName).join(', ')}`, request.correlationId, parsed.details);
+    }
+    directory.replaceClient(client, parsed);
+    return json(200, oauthClientView(client, request.caller.org));
+  },
+};
+
+/**
  * POST `/api/v2/oauth/clients/{clientId}/secret`: 200 `OAuthClient` with the new `secret` (§3, §8).
  * UNCONFIRMED (§3): a client may regenerate its own secret, and the caller needs no roles of the target.
  */
@@ -132,6 +157,8 @@ interface ClientRequest {
   readonly state?: (typeof CLIENT_STATES)[number];
   readonly roleIds?: readonly string[];
   readonly roleDivisions?: readonly RoleDivision[];
+  readonly registeredRedirectUri?: readonly string[];
+  readonly scope?: readonly string[];
 }
 
 /** An `OAuthClientRequest` body, or the fields that are wrong (`details`, as §6 `ErrorBody.details`). */
@@ -164,6 +191,15 @@ function parseClientRequest(body: unknown, isRole: (roleId: string) => boolean):
     isRecord(rd) && typeof rd.roleId === 'string' && isRole(rd.roleId) && typeof rd.divisionId === 'string' && rd.divisionId !== '';
   const divisions = Array.isArray(roleDivisions) && roleDivisions.every(isRoleDivision) ? roleDivisions : undefined;
   if (roleDivisions !== undefined && divisions === undefined) wrong('roleDivisions');
+  const strings = (fieldName: string): string[] | undefined => {
+    const value = optional(fieldName);
+    if (value === undefined) return undefined;
+    if (Array.isArray(value) && value.every((item): item is string => typeof item === 'string')) return value;
+    wrong(fieldName);
+    return undefined;
+  };
+  const registeredRedirectUri = strings('registeredRedirectUri');
+  const scope = strings('scope');
 
   if (details.length > 0 || typeof name !== 'string' || grantType === undefined) return { details };
   return {
@@ -174,6 +210,8 @@ function parseClientRequest(body: unknown, isRole: (roleId: string) => boolean):
     ...(knownState !== undefined ? { state: knownState } : {}),
     ...(roleIdsOk ? { roleIds: roleIds as string[] } : {}),
     ...(divisions !== undefined ? { roleDivisions: divisions.map((rd) => ({ roleId: rd.roleId, divisionId: rd.divisionId })) } : {}),
+    ...(registeredRedirectUri !== undefined ? { registeredRedirectUri } : {}),
+    ...(scope !== undefined ? { scope } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { ApiRoute } from './context';
 import { getCredential, putCredential } from './credentials';
-import { createOAuthClient, getOAuthClient, getTokenMe, listOAuthClients, regenerateSecret } from './oauth-clients';
+import { createOAuthClient, getOAuthClient, getTokenMe, listOAuthClients, putOAuthClient, regenerateSecret } from './oauth-clients';
 import { getUsageQueryResults, getUsageSummary, postUsageQuery } from './usage';
 import { CREDENTIALS_PATH, OAUTH_CLIENTS_PATH } from './views';
 
@@ -14,6 +14,7 @@ const ROUTES: readonly ApiRoute[] = [
   listOAuthClients,
   createOAuthClient,
   getOAuthClient,
+  putOAuthClient,
   regenerateSecret,
   postUsageQuery,
   getUsageSummary,
@@ -27,7 +28,6 @@ const ROUTES: readonly ApiRoute[] = [
  * implement: they answer 501 so a caller learns that at once instead of getting a misleading 404.
  */
 const NOT_EMULATED: readonly (readonly [method: string, template: string])[] = [
-  ['PUT', `${OAUTH_CLIENTS_PATH}/{clientId}`],
   ['DELETE', `${OAUTH_CLIENTS_PATH}/{clientId}`],
   ['GET', `${CREDENTIALS_PATH}/listing`],
   ['GET', `${CREDENTIALS_PATH}/types`],

@@ -50,7 +50,11 @@ export const getUsageSummary: ApiRoute = {
   },
 };
 
-/** GET `.../usage/query/results/{executionId}` → `ApiUsageQueryResult`: `Running`, then `Complete`. */
+/**
+ * GET `.../usage/query/results/{executionId}` → `ApiUsageQueryResult`: `Running`, then `Complete`. With
+ * `usageResultsPageSize`, pages carry `cursors.after`, and `?after=<cursor>` asks for the next page
+ * (UNCONFIRMED: no SDK documents a parameter for it); a cursor this execution never gave is a 400.
+ */
 export const getUsageQueryResults: ApiRoute = {
   method: 'GET',
   template: `${OAUTH_CLIENTS_PATH}/{clientId}/usage/query/results/{executionId}`,
@@ -58,7 +62,9 @@ export const getUsageQueryResults: ApiRoute = {
   handle: (request, { directory, usage }) => {
     const client = targetClient(request, directory);
     const executionId = request.params.executionId;
-    const result = client && executionId !== undefined ? usage.poll(client.id, executionId) : undefined;
+    const after = request.query.get('after') ?? undefined;
+    const result = client && executionId !== undefined ? usage.poll(client.id, executionId, after) : undefined;
+    if (result === 'bad-cursor') return badRequest('Invalid cursor', request.correlationId, [{ errorCode: 'invalid', fieldName: 'after' }]);
     return result ? json(200, result) : notFound(request.correlationId);
   },
 };

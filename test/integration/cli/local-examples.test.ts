@@ -61,7 +61,7 @@ describe('genesys-rotator local (in-process)', () => {
     stop('SIGINT');
 
     // Assess
-    expect(Object.keys(env)).toEqual(['AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'GENESYS_CLOUD_BASE_URL']);
+    expect(Object.keys(env)).toEqual(['AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_STS', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'GENESYS_CLOUD_BASE_URL']);
     expect(stdout).toMatch(/^genesys-rotator\/acme\/crm {4}single {7}[0-9a-f-]{36} +Data Actions credential "crm data actions", webhook data-platform$/m);
     expect(runs.map((r) => r.code)).toEqual(runs.map(() => 0));
     expect(await local).toBe(0);

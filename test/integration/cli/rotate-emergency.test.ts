@@ -161,6 +161,8 @@ describe('CLI rotate and emergency', () => {
         usageOfRevokedClient: { verdict: 'in-use', clientId: leaked.clientId },
       });
       expect(result.steps.find((s) => s.step === 'emergencyTag')?.status).toBe('done');
+      expect(JSON.parse(run.stdout)).toMatchObject({ disabledClientIds: [leaked.clientId, leaked.alternateClientId], tokensEnded: true, tokensMayStayValidUntil: null });
+      expect(sandbox.genesys.clientView(leaked.clientId)?.state).toBe('disabled');
       // The truth, from the stand-ins: leaked secret dead, tag gone, new credentials work, event marked emergency.
       expect(sandbox.genesys.secretWorks(leaked.clientId, leaked.clientSecret)).toBe(false);
       expect((await documentAt(sandbox, pay.secretArn, 'AWSPREVIOUS')).clientId).toBe(leaked.clientId);
@@ -182,8 +184,76 @@ describe('CLI rotate and emergency', () => {
       expect(run.stdout).toContain(`Revoked: the leaked secret of client ${leaked.clientId} (regenerated: it no longer works)`);
       expect(run.stdout).toContain(`Genesys Cloud refuses the leaked credentials of client ${leaked.clientId}`);
       expect(run.stdout).toContain('Emergency tag: cleared.');
-      expect(run.stdout).toMatch(/Access tokens issued before the rotation may stay valid until \S+ \(token lifetime 86400 s\)/);
+      expect(run.stdout).toMatch(/Access tokens issued before the rotation stay valid until \S+ \(token lifetime 86400 s\): they were not ended\./);
+      expect(run.stdout).toContain(
+        `Access tokens: not ended: client ${leaked.clientId} keeps serving, so access tokens issued before stay valid until they expire (a token taken with the leaked credentials of client ${leaked.clientId} before it STILL WORKS); --end-tokens ends them`,
+      );
       expect(sandbox.genesys.secretWorks(leaked.clientId, leaked.clientSecret)).toBe(false);
+    });
+
+    it('single with --end-tokens: disables and re-enables the client around the regenerate; a token taken before is refused', async () => {
+      // Prepare
+      const ops = await managed('ops-end', 'single');
+      const leaked = await documentAt(sandbox, ops.secretArn, 'AWSCURRENT');
+      // Act
+      const run = await cli(['emergency', ops.secretArn, '--reason', 'laptop stolen', '--end-tokens', '--yes']);
+      const json = await cli(['emergency', ops.secretArn, '--reason', 'again', '--end-tokens', '--yes', '--json']);
+      // Assess
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`disables client ${leaked.clientId} (ending its access tokens), regenerates its secret`);
+      expect(run.stdout).toContain(
+        `Access tokens: client ${leaked.clientId} was disabled just before its regenerate and enabled again once the new secret was stored (state now active): ` +
+          `a token taken with the leaked credentials of client ${leaked.clientId} before it is refused;`,
+      );
+      expect(run.stdout).not.toContain('they were not ended');
+      expect(sandbox.genesys.clientView(leaked.clientId)?.state).toBe('active');
+      expect(json.code).toBe(0);
+      expect(JSON.parse(json.stdout)).toMatchObject({ endTokens: true, disabledClientIds: [leaked.clientId], tokensEnded: true, tokensMayStayValidUntil: null });
+      const now = await documentAt(sandbox, ops.secretArn, 'AWSCURRENT');
+      expect(sandbox.genesys.secretWorks(now.clientId, now.clientSecret)).toBe(true);
+    });
+
+    it('the admin pair: the new active admin disables the leaked one; a token taken before is refused', async () => {
+      // Prepare: the admin pair's rotation configured as the stack does
+      const other = await sandbox.createOrg('Admins');
+      expect((await sandbox.scheduleRotation(other.adminSecretArn)).ok).toBe(true);
+      const leaked = await documentAt(sandbox, other.adminSecretArn, 'AWSCURRENT');
+      // Act
+      const run = await cli(['emergency', other.adminSecretArn, '--reason', 'admin leaked', '--yes', '--json']);
+      // Assess
+      expect(run.code).toBe(0);
+      const now = await documentAt(sandbox, other.adminSecretArn, 'AWSCURRENT');
+      expect(JSON.parse(run.stdout)).toMatchObject({ disabledClientIds: [leaked.clientId, now.clientId], tokensEnded: true, currentClientId: now.clientId });
+      expect(sandbox.genesys.clientView(leaked.clientId)?.state).toBe('disabled');
+      expect(sandbox.genesys.clientView(now.clientId)?.state).toBe('active');
+    });
+
+    it('plan and verify show the standby the emergency disabled as expected; a disabled current client fails them', async () => {
+      // Prepare
+      const crm = await managed('crm-after', 'alternating');
+      const leaked = await documentAt(sandbox, crm.secretArn, 'AWSCURRENT');
+      expect((await cli(['emergency', crm.secretArn, '--reason', 'leak', '--yes'])).code).toBe(0);
+      // Act
+      const plan = await cli(['plan', crm.secretArn]);
+      const verify = await cli(['verify', crm.secretArn, '--json']);
+      // Assess
+      expect(plan.code).toBe(0);
+      expect(plan.stdout).toContain(`clients: current client active; standby client ${leaked.clientId} is disabled (after emergency; re-enabled by the next rotation)`);
+      expect(verify.code).toBe(0);
+      expect(verify.stdout).toContain('disabled (after emergency; re-enabled by the next rotation)');
+
+      // Prepare: the current client disabled by hand
+      const now = await documentAt(sandbox, crm.secretArn, 'AWSCURRENT');
+      sandbox.genesys.setClientState(now.clientId, 'disabled');
+      try {
+        // Act
+        const broken = await cli(['plan', crm.secretArn]);
+        // Assess
+        expect(broken.code).toBe(1);
+        expect(broken.stdout).toContain(`current client ${now.clientId} is disabled: consumers get no tokens`);
+      } finally {
+        sandbox.genesys.setClientState(now.clientId, 'active');
+      }
     });
 
     it('asks for confirmation, and changes nothing when the answer is no', async () => {

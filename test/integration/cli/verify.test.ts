@@ -47,6 +47,7 @@ describe('CLI verify', () => {
     expect(jobs.checks.map((c) => [c.check, c.ok])).toEqual([
       ['credentials', true],
       ['pair-roles', true],
+      ['pair-lifetime', true],
       ['pair-state', true],
     ]);
     const writes = ['PutSecretValue', 'UpdateSecretVersionStage', 'TagResource', 'UntagResource', 'RotateSecret'];
@@ -71,6 +72,28 @@ describe('CLI verify', () => {
     expect(line).toMatch(/FAIL\s+role drift/);
     expect(line).toContain(`only ${standby} has [${extraRole.id}@division-other]`);
     expect(run.stdout).toContain('1 secret verified: 0 ok, 1 failed -> FAIL');
+  });
+
+  it('fails when the two clients of a pair issue tokens of different lifetimes', async () => {
+    // Prepare
+    const grant = [{ roleId: org.appRoleId, divisionId: org.divisionId }];
+    const current = sandbox.genesys.createClient(org.orgId, { name: 'short-a', accessTokenValiditySeconds: 3600, roleDivisions: grant });
+    const standby = sandbox.genesys.createClient(org.orgId, { name: 'short-b', accessTokenValiditySeconds: 7200, roleDivisions: grant });
+    const secretArn = await sandbox.createSecret('genesys-rotator/acme/short', {
+      environment: org.environment,
+      clientId: current.id,
+      clientSecret: current.secret,
+      strategy: 'alternating',
+      alternateClientId: standby.id,
+      adminSecretId: org.adminSecretArn,
+    });
+    // Act
+    const run = await runAgainst(sandbox, ['verify', secretArn]);
+    // Assess
+    expect(run.code).toBe(1);
+    const line = run.stdout.split('\n').find((l) => l.includes('pair-lifetime'));
+    expect(line).toMatch(/FAIL\s+token lifetimes differ/);
+    expect(line).toContain(`${current.id} 3600 s, ${standby.id} 7200 s`);
   });
 
   it('fails when the current credential is dead (its secret was reset behind the rotator)', async () => {

@@ -756,3 +756,85 @@ describe('Genesys Cloud emulator', () => {
     });
   });
 });
+
+describe('Genesys Cloud emulator: PUT /api/v2/oauth/clients/{clientId} (issue 14)', () => {
+  /** The client as GET shows it, without the fields a PUT changes or the server sets. */
+  const unchanged = (view: Record<string, unknown> | undefined) => {
+    const { dateModified: _m, state: _s, ...rest } = view ?? {};
+    return rest;
+  };
+
+  /** The whole `OAuthClientRequest` of the target, as read, with `state` replaced. */
+  async function wholeRequest(token: string, state: string): Promise<Record<string, unknown>> {
+    const read = await call('GET', `/api/v2/oauth/clients/${fx.target.id}`, { token });
+    const { name, description, accessTokenValiditySeconds, authorizedGrantType, registeredRedirectUri, scope, roleDivisions } = read.body;
+    return { name, description, accessTokenValiditySeconds, authorizedGrantType, registeredRedirectUri, scope, roleDivisions, state };
+  }
+
+  it('disables a client with the whole request: its earlier tokens answer 401, new ones are refused, nothing else changes', async () => {
+    // Prepare
+    const token = await tokenFor(fx.admin);
+    const targetToken = await tokenFor(fx.target);
+    const before = emulator.clientView(fx.target.id);
+    // Act
+    const res = await call('PUT', `/api/v2/oauth/clients/${fx.target.id}`, { token, json: await wholeRequest(token, 'disabled') });
+    // Assess
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: fx.target.id, state: 'disabled' });
+    expect(res.body).not.toHaveProperty('secret');
+    expect(unchanged(emulator.clientView(fx.target.id))).toEqual(unchanged(before));
+    expectPlatformError(await call('GET', '/api/v2/tokens/me', { token: targetToken }), 401, 'bad.credentials');
+    expect((await tokenCall(fx.target.id, fx.target.secret)).body).toMatchObject({ error: 'invalid_client', description: 'authentication failed' });
+  });
+
+  it('enabling again issues new tokens, but never revives the tokens issued before the disable', async () => {
+    // Prepare
+    const token = await tokenFor(fx.admin);
+    const targetToken = await tokenFor(fx.target);
+    await call('PUT', `/api/v2/oauth/clients/${fx.target.id}`, { token, json: await wholeRequest(token, 'disabled') });
+    // Act
+    const res = await call('PUT', `/api/v2/oauth/clients/${fx.target.id}`, { token, json: await wholeRequest(token, 'active') });
+    // Assess
+    expect(res.status).toBe(200);
+    expect(emulator.tokenWorks(targetToken)).toBe(false);
+    expect(emulator.secretWorks(fx.target.id, fx.target.secret)).toBe(true);
+  });
+
+  it('a PUT that leaves out roleDivisions and the token lifetime really strips them (why the rotator writes back the whole client)', async () => {
+    // Prepare
+    const token = await tokenFor(fx.admin);
+    // Act
+    const res = await call('PUT', `/api/v2/oauth/clients/${fx.target.id}`, { token, json: { name: 'target', authorizedGrantType: 'CLIENT-CREDENTIALS', state: 'disabled' } });
+    // Assess
+    expect(res.status).toBe(200);
+    expect(emulator.clientView(fx.target.id)).toMatchObject({ roleDivisions: [], roleIds: [], accessTokenValiditySeconds: 86_400 });
+  });
+
+  it('400 naming the missing required fields (name, authorizedGrantType), and nothing changes', async () => {
+    // Prepare
+    const token = await tokenFor(fx.admin);
+    const before = emulator.clientView(fx.target.id);
+    // Act
+    const res = await call('PUT', `/api/v2/oauth/clients/${fx.target.id}`, { token, json: { state: 'disabled' } });
+    // Assess
+    expectPlatformError(res, 400, 'bad.request');
+    expect((res.body.details as { fieldName: string }[]).map((d) => d.fieldName)).toEqual(['name', 'authorizedGrantType']);
+    expect(emulator.clientView(fx.target.id)).toEqual(before);
+  });
+
+  it('403 missing.permissions without oauth:client:edit; 404 for another organisation\'s client', async () => {
+    // Prepare
+    const viewerToken = await tokenFor(fx.viewer);
+    const adminToken = await tokenFor(fx.admin);
+    const body = { name: 'x', authorizedGrantType: 'CLIENT-CREDENTIALS', state: 'disabled' };
+    // Act
+    const forbidden = await call('PUT', `/api/v2/oauth/clients/${fx.target.id}`, { token: viewerToken, json: body });
+    const foreign = await call('PUT', `/api/v2/oauth/clients/${fx.foreign.id}`, { token: adminToken, json: body });
+    // Assess
+    expectPlatformError(forbidden, 403, 'missing.permissions');
+    expect(forbidden.body.message).toContain('oauth:client:edit');
+    expectPlatformError(foreign, 404, 'not.found');
+    expect(emulator.clientView(fx.target.id)).toMatchObject({ state: 'active', name: 'target' });
+    expect(emulator.clientView(fx.foreign.id)).toMatchObject({ state: 'active', name: 'foreign' });
+  });
+});

@@ -185,6 +185,40 @@ describe('Integration: the Genesys Cloud stand-in driven by the official SDK', (
       expect(emulator.secretWorks(target.id, target.secret)).toBe(false);
       expect((await rejection(apiClient.loginClientCredentialsGrant(target.id, target.secret))).response?.status).toBe(401);
     });
+    it('putOauthClient: the whole OAuthClientRequest as the SDK sends it; disabled, the client\'s earlier token is refused; enabled, nothing else changed', async () => {
+      // Prepare: a client and a token it got before
+      const target = emulator.createClient(orgId, { name: 'ops-a', roleDivisions: [{ roleId: appRoleId, divisionId: 'division-emea' }], accessTokenValiditySeconds: 900 });
+      // Copied at once: the SDK's auth data object is updated in place by the next login.
+      const earlier = { accessToken: (await apiClient.loginClientCredentialsGrant(target.id, target.secret)).accessToken };
+      await apiClient.loginClientCredentialsGrant(admin.id, admin.secret);
+      const api = new platformClient.OAuthApi();
+      const read = await api.getOauthClient(target.id);
+      const request = (state: string): platformClient.Models.OAuthClientRequest => ({
+        name: read.name,
+        description: read.description ?? '',
+        accessTokenValiditySeconds: read.accessTokenValiditySeconds ?? 86400,
+        authorizedGrantType: read.authorizedGrantType,
+        registeredRedirectUri: read.registeredRedirectUri ?? [],
+        scope: read.scope ?? [],
+        roleDivisions: read.roleDivisions ?? [],
+        state,
+      });
+
+      // Act
+      const disabled = await api.putOauthClient(target.id, request('disabled'));
+      const refusedLogin = await rejection(apiClient.loginClientCredentialsGrant(target.id, target.secret));
+      await apiClient.loginClientCredentialsGrant(admin.id, admin.secret);
+      const enabled = await api.putOauthClient(target.id, request('active'));
+
+      // Assess
+      expect(disabled).toMatchObject({ id: target.id, state: 'disabled' });
+      expect(disabled).not.toHaveProperty('secret');
+      expect(emulator.tokenWorks(earlier.accessToken)).toBe(false);
+      expect(refusedLogin.response?.data?.error).toBe('invalid_client');
+      expect(enabled).toMatchObject({ state: 'active', accessTokenValiditySeconds: 900, roleDivisions: [{ roleId: appRoleId, divisionId: 'division-emea' }] });
+      expect(emulator.tokenWorks(earlier.accessToken)).toBe(false);
+      expect(emulator.secretWorks(target.id, target.secret)).toBe(true);
+    });
   });
 
   describe('usage (OAuthApi and UsageApi)', () => {

@@ -481,7 +481,7 @@ describe('Function: createCredentialProvider', () => {
       expect(log.warnings).toHaveLength(1);
     });
 
-    it('skips re-reading AWSCURRENT when the refused secret was read moments ago', async () => {
+    it('re-reads AWSCURRENT after an API refused the token, even when the secret was read moments ago (an emergency ends tokens)', async () => {
       // Prepare: a `single` rotation regenerated the secret right after the cache was filled
       const { stages } = secretsManager({ current: ['app', 's1'], pending: ['app', 's2'] });
       const genesys = genesysAccepting({ app: 's1' }, clock);
@@ -497,7 +497,7 @@ describe('Function: createCredentialProvider', () => {
       // Assess
       expect(token).toBe('tok-2');
       expect(genesys.attempts).toEqual(['app:s1', 'app:s1', 'app:s2']);
-      expect(stages()).toEqual(['AWSCURRENT', 'AWSPENDING']);
+      expect(stages()).toEqual(['AWSCURRENT', 'AWSCURRENT', 'AWSPENDING']);
     });
 
     it('does not retry AWSPENDING when it is the version already tried (pending is already current)', async () => {

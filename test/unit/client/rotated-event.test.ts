@@ -40,6 +40,8 @@ const detailLike = fc.record(
       fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
       junk,
     ),
+    disabledClientIds: fc.oneof(fc.constant(['client-a']), fc.constant([]), fc.constant(['']), junk),
+    tokensEnded: fc.oneof(fc.boolean(), junk),
     extra: fc.string(),
   },
   { requiredKeys: [] },
@@ -83,6 +85,20 @@ describe('Module: client rotated event', () => {
     const failed = client.rotatedEventDetailSchema.safeParse({ ...detail, emergency: 'no' });
     expect(failed.success).toBe(false);
     expect(failed.error?.issues[0]).toMatchObject({ path: ['emergency'], message: 'a boolean' });
+  });
+
+  it('reads the emergency fields of issue 14 when present, and an event without them as before', () => {
+    // Prepare
+    const emergency = { ...detail, emergency: true, disabledClientIds: ['client-a'], tokensEnded: true };
+
+    // Act / Assess
+    expect(client.parseRotatedEvent({ ...event, detail: emergency })).toEqual(emergency);
+    expect(client.parseRotatedEvent(event)).not.toHaveProperty('tokensEnded');
+    expect(verdictOf(() => client.parseRotatedEvent({ ...event, detail: { ...emergency, disabledClientIds: [''] } }))).toEqual({
+      ok: false,
+      field: 'detail.disabledClientIds.0',
+      expected: 'a non-empty client id',
+    });
   });
 
   it("gives the rotator's verdict on any detail: same data, or the same first field and words", () => {

@@ -61,6 +61,7 @@ export function fakeGenesys(credentials: Record<string, IntegrationCredential> =
     listOAuthClients: jest.fn(),
     createOAuthClient: jest.fn(),
     regenerateSecret: jest.fn(),
+    setOAuthClientState: jest.fn(),
     probe: jest.fn(),
     getClientUsage: jest.fn(),
   };

@@ -89,4 +89,33 @@ describe('emergency tag value', () => {
       expect(canBindVersion('a token with spaces and ; semicolons, thirty-two+')).toBe(false);
     });
   });
+
+  describe('end-tokens (issue 14)', () => {
+    it('writes end-tokens=true between the version and the reason, reads it back, and keeps it when binding', () => {
+      // Act
+      const value = formatEmergencyTag({ requestedAt: REQUESTED, reason: 'laptop stolen', endTokens: true });
+      const bound = bindEmergency(value, VERSION, new Date('2026-11-29T11:00:00.000Z'));
+      // Assess
+      expect(value).toBe('requested=2026-11-29T10:15:00.000Z end-tokens=true reason=laptop stolen');
+      expect(parseEmergencyTag(value)).toEqual({ requestedAt: REQUESTED, boundVersionId: undefined, reason: 'laptop stolen', endTokens: true });
+      expect(bound).toBe(`requested=2026-11-29T10:15:00.000Z version=${VERSION} end-tokens=true reason=laptop stolen`);
+      expect(parseEmergencyTag(bound!)).toMatchObject({ boundVersionId: VERSION, endTokens: true });
+    });
+
+    it('reads a hand-set end-tokens value, with or without a reason; any other plain value as before', () => {
+      expect(parseEmergencyTag('end-tokens=true')).toEqual({ reason: '', endTokens: true });
+      expect(parseEmergencyTag('end-tokens=true reason=laptop stolen')).toEqual({ reason: 'laptop stolen', endTokens: true });
+      expect(parseEmergencyTag('end-tokens=true laptop stolen')).toEqual({ reason: 'laptop stolen', endTokens: true });
+      expect(parseEmergencyTag('end-tokens=false')).toEqual({ reason: 'end-tokens=false' });
+      expect(parseEmergencyTag('requested=2026-11-29T10:15:00.000Z reason=end-tokens=true')).toMatchObject({ reason: 'end-tokens=true' });
+      expect(parseEmergencyTag('requested=2026-11-29T10:15:00.000Z reason=x')).not.toHaveProperty('endTokens');
+    });
+
+    it('stays within 256 characters and the tag rules with a bound version and the longest reason', () => {
+      const value = formatEmergencyTag({ requestedAt: REQUESTED, boundVersionId: VERSION, reason: 'x'.repeat(400), endTokens: true });
+      expect(value.length).toBe(MAX_TAG_VALUE_LENGTH);
+      expect(value).toMatch(TAG_VALUE);
+      expect(parseEmergencyTag(value)).toMatchObject({ endTokens: true, boundVersionId: VERSION });
+    });
+  });
 });

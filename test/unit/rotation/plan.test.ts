@@ -1,5 +1,5 @@
 import { SecretDocumentError, UnsafeRotationError } from '../../../lambdas/core/errors';
-import { assertSafeRegenerate, planCreate, planRevocation } from '../../../lambdas/core/rotation/plan';
+import { assertSafeDisable, assertSafeRegenerate, endsTokensInCreate, planCreate, planRevocation } from '../../../lambdas/core/rotation/plan';
 import { validateSecretDocument } from '../../../lambdas/core/secret-document';
 
 const single = validateSecretDocument({
@@ -82,5 +82,23 @@ describe('planRevocation', () => {
 
   it('revokes nothing more for single: the regenerate already killed the leaked secret', () => {
     expect(planRevocation(planCreate(single).pendingDocument('n'))).toBeUndefined();
+  });
+});
+
+describe('assertSafeDisable / endsTokensInCreate (issue 14)', () => {
+  it('never lets a client disable itself, nor a managed secret touch the admin pair', () => {
+    // Assess
+    expect(() => assertSafeDisable('admin-a', { clientId: 'admin-a', alternateClientId: 'admin-b' }, true)).toThrow(UnsafeRotationError);
+    expect(() => assertSafeDisable('admin-b', { clientId: 'admin-a', alternateClientId: 'admin-b' }, false)).toThrow(/standby of the admin pair/);
+    expect(() => assertSafeDisable('admin-b', { clientId: 'admin-a', alternateClientId: 'admin-b' }, true)).not.toThrow();
+    expect(() => assertSafeDisable('app-a', { clientId: 'admin-a', alternateClientId: 'admin-b' }, false)).not.toThrow();
+  });
+
+  it('cycles the target in createSecret on every alternating emergency, and for single only with end-tokens', () => {
+    expect(endsTokensInCreate('single', { endTokens: true })).toBe(true);
+    expect(endsTokensInCreate('single', {})).toBe(false);
+    expect(endsTokensInCreate('alternating', {})).toBe(true);
+    expect(endsTokensInCreate('alternating', undefined)).toBe(false);
+    expect(endsTokensInCreate('single', undefined)).toBe(false);
   });
 });
