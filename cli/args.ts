@@ -12,6 +12,11 @@ export interface OptionSpec {
   /** Placeholder in help, e.g. `SECONDS`. */
   readonly value?: string;
   readonly description: string;
+  /**
+   * A flag the command refuses on purpose, with what to do instead (e.g. a secret, which must never
+   * be an argument). Left out of `--help`; its value is never repeated in the error.
+   */
+  readonly refused?: string;
 }
 
 export interface CommandSpec {
@@ -102,7 +107,7 @@ function checkArguments(spec: CommandSpec, options: Readonly<Record<string, Opti
     new ValidationError(
       `Unknown option '${token}' for "${spec.name}"`,
       token,
-      `one of ${Object.keys(options).map((name) => `--${name}`).join(', ')}; see ${PROGRAM} ${spec.name} --help`,
+      `one of ${Object.keys(options).filter((name) => options[name]?.refused === undefined).map((name) => `--${name}`).join(', ')}; see ${PROGRAM} ${spec.name} --help`,
     );
   const byShort = new Map(Object.entries(options).flatMap(([name, option]) => (option.short !== undefined ? [[option.short, name] as const] : [])));
   const checked: string[] = [];
@@ -126,6 +131,7 @@ function checkArguments(spec: CommandSpec, options: Readonly<Record<string, Opti
     const name = token.slice(2, equals === -1 ? undefined : equals);
     const option = options[name];
     if (option === undefined) throw unknown(`--${name}`);
+    if (option.refused !== undefined) throw invalid(`--${name}`, option.refused);
     const usage = `--${name}${option.value !== undefined ? ` ${option.value}` : ''}`;
     if (option.type === 'boolean') {
       if (equals !== -1) throw invalid(`--${name}`, `no value (a switch: --${name})`);
@@ -194,7 +200,7 @@ export function numberOption(values: ParsedValues, name: string, fallback: numbe
 }
 
 function optionLines(options: Readonly<Record<string, OptionSpec>>): string[] {
-  const rows = Object.entries(options).map(([name, option]) => {
+  const rows = Object.entries(options).filter(([, option]) => option.refused === undefined).map(([name, option]) => {
     const flag = `${option.short !== undefined ? `-${option.short}, ` : ''}--${name}${option.value !== undefined ? ` ${option.value}` : ''}`;
     return [flag, option.description] as const;
   });

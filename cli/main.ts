@@ -5,8 +5,10 @@
  */
 import { SecretsManagerError, SecretDocumentError, ValidationError, RotatorError } from '../lambdas/core/errors';
 import { commandHelp, parseCommand, PROGRAM, programHelp, splitCommand, type CommandSpec, type ParsedCommand } from './args';
+import { bootstrapCommand, runBootstrap } from './commands/bootstrap';
 import { discoverCommand, runDiscover } from './commands/discover';
 import { emergencyCommand, runEmergency } from './commands/emergency';
+import { historyCommand, runHistory } from './commands/history';
 import { localCommand, runLocal } from './commands/local';
 import { pairCommand, runPair } from './commands/pair';
 import { planCommand, runPlan } from './commands/plan';
@@ -34,9 +36,11 @@ const COMMANDS: readonly Command[] = [
   { spec: emergencyCommand, run: runEmergency },
   { spec: verifyCommand, run: async (ctx, parsed, out) => await runVerify(ctx, parsed, out) },
   { spec: planCommand, run: async (ctx, parsed, out) => await runPlan(ctx, parsed, out) },
-  { spec: reportCommand, run: async (ctx, parsed, out) => await runReport(ctx, parsed, out) },
+  { spec: reportCommand, run: async (ctx, parsed, out, _progress, io) => await runReport(ctx, parsed, out, io) },
+  { spec: historyCommand, run: async (ctx, parsed, out, _progress, io) => await runHistory(ctx, parsed, out, io) },
   { spec: discoverCommand, run: async (ctx, parsed, out) => await runDiscover(ctx, parsed, out) },
   { spec: pairCommand, run: async (ctx, parsed, out) => await runPair(ctx, parsed, out) },
+  { spec: bootstrapCommand, run: runBootstrap },
   { spec: { ...localCommand, standalone: true }, runStandalone: runLocal },
 ];
 

@@ -13,11 +13,15 @@
  * each, never with a secret or a token.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { parseSecretArn } from '../lambdas/core/bindings';
 import { ROTATED_EVENT_DETAIL_TYPE, ROTATED_EVENT_SOURCE } from '../lambdas/core/events';
 import { parseSecretDocument } from '../lambdas/core/secret-document';
 import type { Strategy } from '../lambdas/core/secret-document';
+import { deployEmpty, type EmptyDeployment } from './empty-deployment';
 import { SECRETS_MANAGER_EVENT_SOURCE, SERVICE_EVENT_DETAIL_TYPE, type EventBridgeEvent } from './aws';
 import { ADMIN_PERMISSIONS, DEFAULT_SCHEDULE, ROTATE_FUNCTION_ARN, Sandbox, type SandboxOrg } from './sandbox';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
@@ -29,6 +33,12 @@ export interface PlaygroundOptions {
   readonly genesysPort?: number;
   /** One line per event worth telling (a rotation finished or failed, dependents notified). */
   readonly onActivity?: (line: string) => void;
+  /**
+   * Start as a freshly deployed stack: every secret holds the deployment's placeholder (`clientSecret: ""`)
+   * and the first admin client's secret, as the Genesys UI showed it once, waits in a file (mode 600,
+   * removed on close) for `bootstrap` to read on stdin. Default: the values are loaded, as by hand.
+   */
+  readonly empty?: boolean;
 }
 
 export interface PlaygroundSecret {
@@ -60,6 +70,8 @@ export interface PlaygroundInfo {
   readonly secrets: readonly PlaygroundSecret[];
   readonly integrationCredentials: readonly { readonly id: string; readonly name: string; readonly type: string; readonly secret: string }[];
   readonly webhooks: readonly { readonly name: string; readonly url: string; readonly secrets: readonly string[] }[];
+  /** `empty` only: the file holding the first admin client's secret (its path, never its content). */
+  readonly firstAdminSecretFile?: string;
 }
 
 export interface Playground {
@@ -127,10 +139,31 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     aws: { stepRetry: { attempts: 3, delayMs: 200 }, ...(options.awsPort !== undefined ? { port: options.awsPort } : {}) },
   });
   let receiver: WebhookReceiver | undefined;
+  let secretDir: string | undefined;
+  let firstAdminSecretFile: string | undefined;
   try {
-    const org: SandboxOrg = await sandbox.createOrg(PLAYGROUND_ORG, 'mypurecloud.com', { adminPermissions: PLAYGROUND_ADMIN_PERMISSIONS });
-    const crm = await sandbox.addManagedClient(org, { name: 'crm', strategy: 'single' });
-    const jobs = await sandbox.addManagedClient(org, { name: 'jobs', strategy: 'alternating' });
+    let org: SandboxOrg;
+    let crm: { secretArn: string; clientIds: readonly string[] };
+    let jobs: { secretArn: string; clientIds: readonly string[] };
+    if (options.empty === true) {
+      const deployed = await deployEmpty(sandbox, {
+        orgName: PLAYGROUND_ORG,
+        adminPermissions: PLAYGROUND_ADMIN_PERMISSIONS,
+        clients: [
+          { name: 'crm', strategy: 'single' },
+          { name: 'jobs', strategy: 'alternating' },
+        ],
+      });
+      org = deployed.org;
+      [crm, jobs] = deployed.clients as [EmptyDeployment['clients'][number], EmptyDeployment['clients'][number]];
+      secretDir = await mkdtemp(join(tmpdir(), 'genesys-rotator-local-'));
+      firstAdminSecretFile = join(secretDir, 'first-admin-secret');
+      await writeFile(firstAdminSecretFile, `${deployed.adminSecret}\n`, { mode: 0o600 });
+    } else {
+      org = await sandbox.createOrg(PLAYGROUND_ORG, 'mypurecloud.com', { adminPermissions: PLAYGROUND_ADMIN_PERMISSIONS });
+      crm = await sandbox.addManagedClient(org, { name: 'crm', strategy: 'single' });
+      jobs = await sandbox.addManagedClient(org, { name: 'jobs', strategy: 'alternating' });
+    }
 
     // Dependents, as a deployment file names them: a Data Actions credential for crm, a webhook for both.
     const credentialId = sandbox.genesys.createIntegrationCredential(org.orgId, {
@@ -163,13 +196,17 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       },
     );
     reportActivity(sandbox, say);
-    await scheduleAll(sandbox, [org.adminSecretArn, crm.secretArn, jobs.secretArn]);
+    // deployEmpty configured the rotations already, as the stack does on its first deploy.
+    if (options.empty !== true) await scheduleAll(sandbox, [org.adminSecretArn, crm.secretArn, jobs.secretArn]);
 
     const schedule = DEFAULT_SCHEDULE.expression;
     const adminName = secretName(org.adminSecretArn);
     const webhookText = `webhook ${WEBHOOK_NAME}`;
     const env = {
       AWS_ENDPOINT_URL_SECRETS_MANAGER: sandbox.aws.endpoint,
+      // The rotation ledger (DynamoDB) and the caller identity for its request records (STS).
+      AWS_ENDPOINT_URL_DYNAMODB: sandbox.aws.endpoint,
+      AWS_ENDPOINT_URL_STS: sandbox.aws.endpoint,
       AWS_REGION: sandbox.aws.region,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
@@ -188,8 +225,10 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       ],
       integrationCredentials: [{ id: credentialId, name: CREDENTIAL_NAME, type: 'pureCloudOAuthClient', secret: secretName(crm.secretArn) }],
       webhooks: [{ name: WEBHOOK_NAME, url: webhook.url, secrets: [secretName(crm.secretArn), secretName(jobs.secretArn)] }],
+      ...(firstAdminSecretFile !== undefined ? { firstAdminSecretFile } : {}),
     };
     const started = receiver;
+    const startedDir = secretDir;
     return {
       info,
       sandbox,
@@ -197,11 +236,13 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       close: async () => {
         await sandbox.close();
         await started.close();
+        if (startedDir !== undefined) await rm(startedDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await sandbox.close();
     await receiver?.close();
+    if (secretDir !== undefined) await rm(secretDir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -22,10 +22,15 @@ export const LOCAL_EXAMPLES = [
   `${PROGRAM} report --html rotation-report.html`,
 ] as const;
 
+/** With --empty: bootstrap first (it reads the first admin secret from the file), then the rest. */
+export function emptyExamples(secretFile: string): readonly string[] {
+  return [`${PROGRAM} bootstrap < ${secretFile}`, `${PROGRAM} status`, `${PROGRAM} verify`];
+}
+
 export const localCommand: CommandSpec = {
   name: 'local',
   summary: 'Start local stand-ins of AWS and Genesys Cloud with a sample organization, to try every command',
-  usage: 'local [--aws-port PORT] [--genesys-port PORT]',
+  usage: 'local [--aws-port PORT] [--genesys-port PORT] [--empty]',
   description: [
     'Starts, in this process and on 127.0.0.1, the stand-ins of Secrets Manager + EventBridge and of Genesys',
     'Cloud, with a sample organization Acme: an admin pair (genesys-rotator/acme/admin), a single client',
@@ -35,14 +40,17 @@ export const localCommand: CommandSpec = {
     'integration credential (crm) and posting a signed webhook (crm, jobs) to a receiver that verifies it.',
     'Prints the environment variables and flags that point the other commands at them, then reports each',
     'rotation and notification until stopped (Ctrl-C or SIGTERM). Nothing is kept. --json prints the same',
-    'facts as one JSON document on stdout (activity goes to stderr). Never prints a secret.',
+    'facts as one JSON document on stdout (activity goes to stderr). Never prints a secret. --empty starts as a',
+    'freshly deployed stack instead: every secret holds the placeholder (clientSecret ""), and the first admin',
+    'client\'s secret, as the Genesys UI shows it once, is in a file (mode 600) for "bootstrap" to read on stdin.',
   ].join('\n'),
   options: {
     'aws-port': { type: 'string', value: 'PORT', description: 'Port of the Secrets Manager + EventBridge stand-in (default: a free one)' },
     'genesys-port': { type: 'string', value: 'PORT', description: 'Port of the Genesys Cloud stand-in (default: a free one)' },
+    empty: { type: 'boolean', description: 'Start as a freshly deployed stack (placeholder secrets), to try "bootstrap"' },
   },
   positionals: { min: 0, max: 0 },
-  examples: [`${PROGRAM} local`, `${PROGRAM} local --aws-port 4566 --genesys-port 4567`, `${PROGRAM} local --json`],
+  examples: [`${PROGRAM} local`, `${PROGRAM} local --aws-port 4566 --genesys-port 4567`, `${PROGRAM} local --json`, `${PROGRAM} local --empty`],
   standalone: true,
 };
 
@@ -102,6 +110,12 @@ export function renderLocalInfo(info: PlaygroundInfo): string[] {
     ).split('\n'),
     `${admin?.name ?? 'The admin secret'} is the admin pair: its active client regenerates the other secrets, and its own standby.`,
     `Each secret rotates on ${admin?.schedule ?? 'its schedule'} through the rotate function; "rotate" and "emergency" run it at once.`,
+    ...(info.firstAdminSecretFile !== undefined
+      ? [
+          'As freshly deployed: every secret holds the placeholder (clientSecret ""). The first admin client\'s secret, as the',
+          `Genesys UI showed it once, is in ${info.firstAdminSecretFile} (mode 600, removed on stop): give it to "bootstrap" on stdin.`,
+        ]
+      : []),
     '',
     'Point the CLI at them (in another shell):',
     ...Object.entries(info.env).map(([name, value]) => `  export ${name}=${value}`),
@@ -109,7 +123,7 @@ export function renderLocalInfo(info: PlaygroundInfo): string[] {
     `  ${info.flags.join(' ')}`,
     '',
     `Then try (from a checkout, "npm run cli --" in place of "${PROGRAM}"):`,
-    ...LOCAL_EXAMPLES.map((example) => `  ${example}`),
+    ...(info.firstAdminSecretFile !== undefined ? emptyExamples(info.firstAdminSecretFile) : LOCAL_EXAMPLES).map((example) => `  ${example}`),
     '',
     'Activity:',
   ];
@@ -132,6 +146,7 @@ export async function runLocal(parsed: ParsedCommand, out: Output, io: CliIo): P
     playground = await startPlayground({
       ...(awsPort !== undefined ? { awsPort } : {}),
       ...(genesysPort !== undefined ? { genesysPort } : {}),
+      ...(parsed.values.empty === true ? { empty: true } : {}),
       onActivity: activity,
     });
   } catch (error) {
@@ -141,7 +156,8 @@ export async function runLocal(parsed: ParsedCommand, out: Output, io: CliIo): P
     throw new ValidationError('Cannot start the local stand-ins', flag, `a port this user may listen on that is free on 127.0.0.1 (${code})`, { cause: error });
   }
   try {
-    if (out.json) out.document({ ...playground.info, examples: LOCAL_EXAMPLES, stop: 'SIGINT (Ctrl-C) or SIGTERM' });
+    const examples = playground.info.firstAdminSecretFile !== undefined ? emptyExamples(playground.info.firstAdminSecretFile) : LOCAL_EXAMPLES;
+    if (out.json) out.document({ ...playground.info, examples, stop: 'SIGINT (Ctrl-C) or SIGTERM' });
     else for (const line of renderLocalInfo(playground.info)) out.line(line);
     const signal = await (io.untilStopped ?? processSignal)();
     activity(`${signal}: stopping the stand-ins`);

@@ -96,7 +96,11 @@ export function summariseUsage(usage: ClientUsage, days: number, since?: Date): 
   };
 }
 
-/** Query Genesys Cloud (`token` needs oauth:client:view or usage:client:view) and summarise. */
+/**
+ * Query Genesys Cloud (`token` needs oauth:client:view or usage:client:view) and summarise. Every page
+ * of the result counts: `getClientUsage` follows `cursors.after` (how is UNCONFIRMED: see api-client.ts),
+ * so requests on a later page are not missed and a client in use never reads "idle" for want of a page.
+ */
 export async function checkClientUsage(
   genesys: GenesysApi,
   token: AccessToken,

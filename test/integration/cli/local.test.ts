@@ -71,7 +71,7 @@ describe('genesys-rotator local (a process)', () => {
   });
 
   it('prints the environment, flags and secrets of the sample organization', () => {
-    expect(Object.keys(info.env).sort()).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_REGION', 'AWS_SECRET_ACCESS_KEY', 'GENESYS_CLOUD_BASE_URL']);
+    expect(Object.keys(info.env).sort()).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_ENDPOINT_URL_STS', 'AWS_REGION', 'AWS_SECRET_ACCESS_KEY', 'GENESYS_CLOUD_BASE_URL']);
     expect(info.env.AWS_ENDPOINT_URL_SECRETS_MANAGER).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(info.flags).toEqual(['--endpoint-url', info.env.AWS_ENDPOINT_URL_SECRETS_MANAGER, '--region', 'us-east-1', '--genesys-base-url', info.env.GENESYS_CLOUD_BASE_URL]);
     expect(info.secrets.map((s) => [s.name, s.strategy])).toEqual([

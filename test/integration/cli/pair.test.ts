@@ -61,6 +61,41 @@ describe('CLI pair', () => {
     expect(leaks(first.stdout + first.stderr + second.stdout + second.stderr)).toEqual([]);
   });
 
+  it('makes a pair that verify shows identical (roles, divisions, token lifetime, state) once a secret names both', async () => {
+    // Prepare: a client with its own secret, paired, then managed as an alternating pair
+    const source = sandbox.genesys.createClient(org.orgId, {
+      name: 'ledger',
+      accessTokenValiditySeconds: 3600,
+      roleDivisions: [
+        { roleId: org.appRoleId, divisionId: org.divisionId },
+        { roleId: org.appRoleId, divisionId: 'division-apac' },
+      ],
+    });
+    const paired = JSON.parse((await runAgainst(sandbox, ['pair', source.id, '--json'])).stdout) as PairJson;
+    const secretArn = await sandbox.createSecret('genesys-rotator/acme/ledger', {
+      environment: org.environment,
+      clientId: source.id,
+      clientSecret: source.secret,
+      strategy: 'alternating',
+      alternateClientId: paired.twin.id,
+      adminSecretId: org.adminSecretArn,
+    });
+    // Act
+    const run = await runAgainst(sandbox, ['verify', secretArn, '--json']);
+    const text = await runAgainst(sandbox, ['verify', secretArn]);
+    // Assess
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { secrets: { checks: { check: string; ok: boolean; detail: string }[] }[] };
+    expect(result.secrets[0]?.checks).toEqual([
+      { check: 'credentials', ok: true, detail: expect.stringContaining(`token issued to client ${source.id}`) as unknown },
+      { check: 'pair-roles', ok: true, detail: `clients ${source.id} and ${paired.twin.id} have identical roles and divisions` },
+      { check: 'pair-lifetime', ok: true, detail: 'both clients issue tokens valid for 3600 s' },
+      { check: 'pair-state', ok: true, detail: 'both clients are active' },
+    ]);
+    expect(text.stdout).toContain('1 secret verified: 1 ok, 0 failed');
+    expect(leaks(run.stdout + run.stderr + text.stdout + text.stderr)).toEqual([]);
+  });
+
   it('exits 2 for an id that is not a client-credentials client of the organisation', async () => {
     // Act
     const run = await runAgainst(sandbox, ['pair', 'no-such-client']);
