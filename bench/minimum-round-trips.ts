@@ -12,6 +12,11 @@
  *   token lives hours (GENESYS-API.md §2) and rotations are days apart, so a scheduled rotation is
  *   cold unless siblings of the same organization rotate in the same window.
  * Every step of one rotation runs in the same process (one warm Lambda), as in the stand-ins.
+ *
+ * Client state (issue 14): Genesys changes an OAuth client's `state` only through a PUT of the whole
+ * client (GENESYS-API.md §3), so a state change needs the client's fields from an answer of the same
+ * step: a GET, or an `OAuthClient` Genesys already answered (the PUT and the regenerate answer 200
+ * `OAuthClient`). That answer is also the check that only `state` changed: no read after a PUT.
  */
 import type { RotationStep } from '../lambdas/core/rotation/engine';
 
@@ -26,6 +31,9 @@ export const OP = {
   token: 'POST /oauth/token',
   tokenInfo: 'GET /api/v2/tokens/me',
   regenerate: 'POST /api/v2/oauth/clients/{clientId}/secret',
+  getClient: 'GET /api/v2/oauth/clients/{clientId}',
+  putClient: 'PUT /api/v2/oauth/clients/{clientId}',
+  tag: 'TagResource',
   ledger: 'UpdateItem',
 } as const;
 
@@ -40,8 +48,12 @@ export type StepMinimum = Partial<Record<Operation, MinimumCall>>;
 
 export interface ScenarioSpec {
   readonly kind: 'admin-secret' | 'self-pair';
+  /** The rotated secret's strategy (the admin pair is `alternating`). */
+  readonly strategy: 'single' | 'alternating';
   readonly cache: 'cold' | 'warm';
   readonly emergency: boolean;
+  /** Emergency of a `single` secret with `end-tokens=true`: disable and enable the client around its regenerate. */
+  readonly endTokens?: boolean;
 }
 
 /**
@@ -65,26 +77,58 @@ export function minimumFor(spec: ScenarioSpec): Record<RotationStep, StepMinimum
   // The token cache is keyed by the admin secret's AWSCURRENT version. For the admin pair that is its own
   // current version: warm after the org's managed secrets rotated with it, cold after its last rotation.
   const coldAdmin = spec.cache === 'cold';
+  const alternating = spec.strategy === 'alternating';
+  // Emergency: alternating disables the leaked (previous) client in finishSecret, and the standby around
+  // its regenerate in createSecret; single only with end-tokens, around the regenerate (plan.ts).
+  const revokes = spec.emergency && alternating;
+  const disablesInCreate = spec.emergency && (alternating || spec.endTokens === true);
   const finish: StepMinimum = {
     [OP.describe]: GUARD,
     [OP.updateStage]: { count: 2, why: 'move AWSCURRENT to the token (RemoveFromVersionId = old current); remove AWSPENDING from it (DESIGN.md §3)' },
     [OP.getValue]: {
-      count: spec.emergency && !selfPair ? 2 : 1,
+      count: revokes && !selfPair ? 2 : 1,
       why:
         'the new version\'s document: valid before AWSCURRENT moves to it, and its clientId, environment and strategy for the rotated event' +
-        (spec.emergency && !selfPair ? '; emergency: the admin secret (credentials that revoke the previous client)' : ''),
+        (revokes && !selfPair ? '; emergency: the admin secret (credentials that revoke the previous client)' : ''),
     },
     [OP.putEvents]: { count: 1, why: 'the rotated event (DESIGN.md §4)' },
     [OP.ledger]: LEDGER,
   };
-  if (spec.emergency) {
+  if (revokes) {
     // The previous client is the new document's alternateClientId (createSecret swapped them), so no
     // AWSPREVIOUS read is needed; the admin token is cached since createSecret of this rotation.
     finish[OP.regenerate] = { count: 1, why: 'emergency: regenerate and discard the previous client\'s secret (its id is the new alternateClientId)' };
-    finish[OP.untag] = { count: 1, why: 'emergency: clear the emergency tag' };
+    finish[OP.putClient] = {
+      count: 1,
+      why: "emergency: disable the previous client so its access tokens die; the body is the revoke's 200 OAuthClient answer (whole client, state), the PUT's answer the check",
+    };
+  }
+  if (spec.emergency) finish[OP.untag] = { count: 1, why: 'emergency: clear the emergency tag' };
+  const create: StepMinimum = {};
+  if (spec.emergency) {
+    create[OP.tag] = {
+      count: 1,
+      why: 'emergency: bind the request to this version in the tag before the regenerate; finishSecret reports done only the emergency its createSecret saw (emergency-tag.ts)',
+    };
+  }
+  if (disablesInCreate) {
+    create[OP.getClient] = {
+      count: 1,
+      why: 'emergency: the target before its regenerate: its state (refuse one being deleted) and its fields (the disable PUT writes the whole client back)',
+    };
+    create[OP.putClient] = {
+      count: 2,
+      why: "emergency: disable the target before its regenerate (its tokens die), enable it after the put; the enable's body is the regenerate's 200 OAuthClient answer",
+    };
+  } else if (alternating) {
+    create[OP.getClient] = {
+      count: 1,
+      why: 'the standby\'s state before its regenerate: enable it if an emergency left it disabled (a disabled client gets no token), refuse one being deleted; no PUT when active',
+    };
   }
   return {
     createSecret: {
+      ...create,
       [OP.describe]: GUARD,
       [OP.getValue]: {
         count: selfPair ? 2 : 3,

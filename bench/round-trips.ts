@@ -16,13 +16,13 @@ interface Scenario extends ScenarioSpec {
 }
 
 const SCENARIOS: readonly Scenario[] = [
-  { name: 'single, cold', kind: 'admin-secret', cache: 'cold', emergency: false },
-  { name: 'single, warm', kind: 'admin-secret', cache: 'warm', emergency: false },
-  { name: 'alternating, cold', kind: 'admin-secret', cache: 'cold', emergency: false },
-  { name: 'alternating, warm', kind: 'admin-secret', cache: 'warm', emergency: false },
-  { name: 'alternating emergency, warm', kind: 'admin-secret', cache: 'warm', emergency: true },
-  { name: 'admin pair, cold', kind: 'self-pair', cache: 'cold', emergency: false },
-  { name: 'admin pair, warm', kind: 'self-pair', cache: 'warm', emergency: false },
+  { name: 'single, cold', kind: 'admin-secret', strategy: 'single', cache: 'cold', emergency: false },
+  { name: 'single, warm', kind: 'admin-secret', strategy: 'single', cache: 'warm', emergency: false },
+  { name: 'alternating, cold', kind: 'admin-secret', strategy: 'alternating', cache: 'cold', emergency: false },
+  { name: 'alternating, warm', kind: 'admin-secret', strategy: 'alternating', cache: 'warm', emergency: false },
+  { name: 'alternating emergency, warm', kind: 'admin-secret', strategy: 'alternating', cache: 'warm', emergency: true },
+  { name: 'admin pair, cold', kind: 'self-pair', strategy: 'alternating', cache: 'cold', emergency: false },
+  { name: 'admin pair, warm', kind: 'self-pair', strategy: 'alternating', cache: 'warm', emergency: false },
 ];
 
 type StepCounts = Record<RotationStep, Record<string, number>>;

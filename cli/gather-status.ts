@@ -124,6 +124,8 @@ async function publicFieldsOfUnusable(ctx: CliContext, secretArn: string): Promi
 
 /** One token request with the stored credentials; the token itself is dropped. */
 async function verdict(ctx: CliContext, doc: SecretDocument): Promise<CredentialVerdict> {
+  // The deployment's placeholder: asking Genesys with an empty secret would only read as "refused".
+  if (doc.clientSecret === '') return 'not-loaded';
   try {
     await ctx.genesys(doc.environment).getToken({ clientId: doc.clientId, clientSecret: doc.clientSecret });
     return 'accepted';
@@ -237,6 +239,8 @@ export interface StatusSummary {
   readonly inProgress: number;
   /** Secrets whose stored credentials are all refused (the client has no working secret). */
   readonly broken: number;
+  /** Secrets still holding the deployment placeholder (STATE `NOT LOADED`): run bootstrap. */
+  readonly notLoaded: number;
   /** Secrets whose current document the rotator cannot use (STATE `FAILED`). */
   readonly failed: number;
   readonly failing: number;
@@ -253,6 +257,7 @@ export function summarise(statuses: readonly SecretStatus[]): StatusSummary {
     stuck: count((s) => s.rotation.state === 'stuck'),
     inProgress: count((s) => s.rotation.state === 'in-progress'),
     broken: count((s) => s.credentials.state === 'broken'),
+    notLoaded: count((s) => s.credentials.state === 'not-loaded'),
     failed: count((s) => s.documentError !== null),
     failing: count((s) => s.failing),
   };

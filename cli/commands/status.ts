@@ -73,6 +73,7 @@ function ageCell(status: SecretStatus): string {
 function stateCell(status: SecretStatus): string {
   if (status.documentError !== null) return 'FAILED';
   if (status.credentials.state === 'broken') return 'BROKEN';
+  if (status.credentials.state === 'not-loaded') return 'NOT LOADED';
   switch (status.age.state) {
     case 'ok':
       return 'ok';
@@ -115,6 +116,7 @@ export function summaryLine(summary: StatusSummary): string {
   if (summary.noPolicy > 0) parts.push(`${summary.noPolicy} without policy`);
   if (summary.inProgress > 0) parts.push(`${summary.inProgress} rotating`);
   if (summary.broken > 0) parts.push(`${summary.broken} BROKEN`);
+  if (summary.notLoaded > 0) parts.push(`${summary.notLoaded} NOT LOADED (run bootstrap)`);
   if (summary.failed > 0) parts.push(`${summary.failed} FAILED`);
   return `${summary.total} managed secret${summary.total === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }

@@ -80,7 +80,9 @@ export function newestAttempt(history: ReportHistory): RotationAttempt | undefin
 
 export function classifyForReport(status: SecretStatus, history: ReportHistory): { state: ReportState; reason: string | null } {
   if (status.documentError !== null) return { state: 'failed', reason: `current document unusable: ${status.documentError}` };
-  if (status.credentials.state === 'broken') return { state: 'failed', reason: status.credentials.reason ?? 'no stored credentials are accepted' };
+  if (status.credentials.state === 'broken' || status.credentials.state === 'not-loaded') {
+    return { state: 'failed', reason: status.credentials.reason ?? 'no stored credentials are accepted' };
+  }
   const newest = newestAttempt(history);
   if (newest?.outcome === 'failed') {
     const step = newest.failure === null ? '' : ` at ${newest.failure.step}${newest.failure.errorType !== null ? ` (${newest.failure.errorType})` : ''}`;

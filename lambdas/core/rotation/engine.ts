@@ -814,7 +814,9 @@ export class RotationEngine {
     const bound = await readBoundAdmin(this.deps.store, this.deps.bindings, secret.binding, secretArn);
     if (bound === undefined) {
       return {
-        cacheKey: `${docVersionId}@${secretArn}`,
+        // Keyed by name as the managed secrets key it (below): the pair's token cached while its
+        // clients rotated serves its own rotation too (the bindings name admin pairs by name).
+        cacheKey: `${docVersionId}@${secret.meta.name}`,
         credentials: { clientId: doc.clientId, clientSecret: doc.clientSecret },
         organizationEnvironment: doc.environment,
         pair: { clientId: doc.clientId, alternateClientId: doc.alternateClientId },

@@ -33,9 +33,12 @@ export const DEFAULT_REFUSED_GRACE_MS = 15 * 60 * 1000;
 
 export type AgeState = 'ok' | 'due-soon' | 'overdue' | 'no-policy';
 export type RotationState = 'idle' | 'in-progress' | 'stuck';
-/** What `/oauth/token` said to a set of stored credentials; `unknown`: it could not be asked (network, 5xx). */
-export type CredentialVerdict = 'accepted' | 'refused' | 'unknown';
-export type CredentialsState = 'ok' | 'settling' | 'broken' | 'unknown' | 'not-checked';
+/**
+ * What `/oauth/token` said to a set of stored credentials; `unknown`: it could not be asked (network,
+ * 5xx); `not-loaded`: not asked, the document holds no secret yet (the deployment's placeholder).
+ */
+export type CredentialVerdict = 'accepted' | 'refused' | 'unknown' | 'not-loaded';
+export type CredentialsState = 'ok' | 'settling' | 'broken' | 'not-loaded' | 'unknown' | 'not-checked';
 
 export interface PendingVersion {
   readonly versionId: string;
@@ -165,6 +168,10 @@ export function assessCredentials(facts: CredentialFacts | undefined, options: C
   if (facts === undefined) return { state: 'not-checked' };
   const { current, pending } = facts;
   if (current.verdict === 'accepted') return { state: 'ok' };
+  if (current.verdict === 'not-loaded' && pending === undefined) {
+    // A freshly deployed stack: nothing to check yet, and nothing works until the first value is loaded.
+    return { state: 'not-loaded', reason: 'no secret loaded yet (the deployment placeholder has an empty clientSecret): run "genesys-rotator bootstrap"' };
+  }
   if (pending?.verdict === 'accepted') return { state: 'ok' };
   if (current.verdict === 'unknown' || pending?.verdict === 'unknown') {
     return { state: 'unknown', reason: 'Genesys Cloud could not be asked whether the stored credentials work' };
@@ -185,7 +192,12 @@ export function classifySecret(facts: SecretFacts, options: ClassifyOptions): Se
   const age = assessAge(facts, options);
   const rotation = assessRotation(facts.pending, options);
   const credentials = assessCredentials(facts.credentials, options);
-  return { age, rotation, credentials, failing: age.state === 'overdue' || rotation.state === 'stuck' || credentials.state === 'broken' };
+  return {
+    age,
+    rotation,
+    credentials,
+    failing: age.state === 'overdue' || rotation.state === 'stuck' || credentials.state === 'broken' || credentials.state === 'not-loaded',
+  };
 }
 
 /** `3 d 4 h`, `2 h 5 min`, `40 s`: for reasons and tables. */

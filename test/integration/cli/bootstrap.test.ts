@@ -150,6 +150,22 @@ describe('CLI bootstrap', () => {
     expect(leaks(first.stdout + first.stderr + second.stdout + second.stderr, deployment.adminSecret)).toEqual([]);
   });
 
+  it('status shows a freshly deployed stack as NOT LOADED (not as refused credentials), then ok after bootstrap', async () => {
+    // Prepare
+    const deployment = await deploy('Acme');
+    // Act
+    const before = await runAgainst(sandbox, ['status']);
+    await runAgainst(sandbox, ['bootstrap'], { stdin: `${deployment.adminSecret}\n` });
+    const after = await runAgainst(sandbox, ['status']);
+    // Assess
+    expect(before.code).toBe(1);
+    expect(before.stdout).toContain('NOT LOADED');
+    expect(before.stdout).toMatch(/3 NOT LOADED \(run bootstrap\)/);
+    expect(before.stdout).not.toContain('settling');
+    expect(after.code).toBe(0);
+    expect(after.stdout).not.toContain('NOT LOADED');
+  });
+
   it('refuses a wrong secret with a typed error and stores nothing', async () => {
     // Prepare
     const deployment = await deploy('Acme');

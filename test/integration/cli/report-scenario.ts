@@ -5,8 +5,9 @@
  * newest rotation failed. Used by the report test and to draw docs/report.png.
  */
 import { randomUUID } from 'node:crypto';
-import { TagResourceCommand } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
 import { LEDGER_TABLE_TAG, type LedgerRecord } from '../../../lambdas/core/ledger/record';
+import { parseSecretDocument, type SecretDocument } from '../../../lambdas/core/secret-document';
 import { Sandbox, type ManagedClient } from '../../../local/sandbox';
 import { ShiftableClock } from './harness';
 import { rotationRecords, startLedger, type TestLedger } from './ledger-fixture';
@@ -39,18 +40,37 @@ export async function startScenario(): Promise<Scenario> {
   const org = await sandbox.createOrg('Acme');
   const now = Date.now();
 
-  /** Monthly scheduled rotations from `fromDaysAgo` to `toDaysAgo` in the ledger only (older than the versions kept). */
-  const history = (client: ManagedClient, arn: string, fromDaysAgo: number, toDaysAgo: number): void => {
-    for (let days = fromDaysAgo; days >= toDaysAgo; days -= 30) {
-      records.push(...rotationRecords({ secretArn: arn, versionId: randomUUID(), startedAt: new Date(now - days * DAY), targetClientId: client.clientIds[0], organizationId: org.orgId }));
+  /** The secret's AWSCURRENT document in the Secrets Manager stand-in. */
+  const documentOf = async (arn: string): Promise<SecretDocument> =>
+    parseSecretDocument((await sandbox.secretsManager.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString);
+  /**
+   * Monthly scheduled rotations from `fromDaysAgo` to `toDaysAgo` in the ledger only (older than the versions kept),
+   * leading up to the secret's current document: each rotation regenerated the client it made current, so the
+   * newest one regenerated today's `clientId`; an alternating pair regenerated its two clients in turn (the standby
+   * each time), a single client itself every time.
+   */
+  const history = async (client: ManagedClient, arn: string, fromDaysAgo: number, toDaysAgo: number): Promise<void> => {
+    const current = (await documentOf(arn)).clientId;
+    const other = client.clientIds.find((id) => id !== current) ?? current;
+    const count = Math.floor((fromDaysAgo - toDaysAgo) / 30) + 1;
+    for (let i = 0; i < count; i += 1) {
+      const days = fromDaysAgo - i * 30;
+      const targetClientId = client.strategy === 'alternating' && (count - 1 - i) % 2 === 1 ? other : current;
+      records.push(...rotationRecords({ secretArn: arn, versionId: randomUUID(), startedAt: new Date(now - days * DAY), targetClientId, organizationId: org.orgId }));
     }
   };
-  /** A real rotation through the stand-ins `daysAgo`, recorded in the ledger as the rotate function would. */
+  /**
+   * A real rotation through the stand-ins `daysAgo`, recorded in the ledger as the rotate function would: the client
+   * it regenerated is the document's `clientId` afterwards; an emergency on a pair revoked the previous one (now the standby).
+   */
   const rotate = async (client: ManagedClient, arn: string, daysAgo: number, extra: Partial<Parameters<typeof rotationRecords>[0]> = {}): Promise<string> => {
     clock.daysAgo(daysAgo);
     const outcome = await sandbox.rotate(arn, extra.emergency !== undefined ? { emergency: true, reason: extra.emergency.reason } : {});
+    if (!outcome.ok) throw new Error(`report scenario: the rotation of ${client.name} ${daysAgo} days ago failed`);
     const versionId = outcome.versionId ?? randomUUID();
-    records.push(...rotationRecords({ secretArn: arn, versionId, startedAt: clock.now(), targetClientId: client.clientIds[0], organizationId: org.orgId, ...extra }));
+    const after = await documentOf(arn);
+    const revoked = extra.emergency !== undefined && after.alternateClientId !== undefined ? { revokedClientId: after.alternateClientId } : {};
+    records.push(...rotationRecords({ secretArn: arn, versionId, startedAt: clock.now(), targetClientId: after.clientId, organizationId: org.orgId, ...revoked, ...extra }));
     return versionId;
   };
 
@@ -61,10 +81,10 @@ export async function startScenario(): Promise<Scenario> {
   const reporting = await sandbox.addManagedClient(org, { name: 'reporting', strategy: 'alternating' });
 
   // admin: every 30 days, on time.
-  history(adminClient, org.adminSecretArn, 370, 40);
+  await history(adminClient, org.adminSecretArn, 370, 40);
   await rotate(adminClient, org.adminSecretArn, 10);
   // crm: a failed scheduled attempt (testSecret refused after retries) fixed the next day by hand.
-  history(crm, crm.secretArn, 365, 200);
+  await history(crm, crm.secretArn, 365, 200);
   records.push(
     ...rotationRecords({
       secretArn: crm.secretArn,
@@ -86,20 +106,19 @@ export async function startScenario(): Promise<Scenario> {
       request: { rotationKind: 'manual', requestedBy: OPERATOR, command: 'rotate', reason: 'retry after failed scheduled rotation' },
     }),
   );
-  history(crm, crm.secretArn, 139, 49);
+  await history(crm, crm.secretArn, 139, 49);
   await rotate(crm, crm.secretArn, 19);
   // jobs: an emergency two months ago, then its last rotation 85 days ago... due soon.
-  history(jobs, jobs.secretArn, 360, 120);
+  await history(jobs, jobs.secretArn, 360, 120);
   await rotate(jobs, jobs.secretArn, 85, {
     emergency: { reason: EMERGENCY_REASON, requestedAt: new Date(now - 85 * DAY) },
-    revokedClientId: jobs.clientIds[1],
     request: { rotationKind: 'emergency', requestedBy: OPERATOR, command: 'emergency', reason: EMERGENCY_REASON },
   });
   // billing: last rotated 100 days ago, policy 90: overdue.
-  history(billing, billing.secretArn, 340, 130);
+  await history(billing, billing.secretArn, 340, 130);
   await rotate(billing, billing.secretArn, 100);
   // reporting: rotated monthly; the newest attempt, two days ago, failed at createSecret.
-  history(reporting, reporting.secretArn, 365, 35);
+  await history(reporting, reporting.secretArn, 365, 35);
   await rotate(reporting, reporting.secretArn, 5);
   clock.daysAgo(2);
   sandbox.genesys.faults.failNext(10, { method: 'POST', path: /\/secret$/, status: 403 });

@@ -14,6 +14,12 @@ describe('assessCredentials', () => {
     expect(assessCredentials({ current: { verdict: 'refused', createdDate: ago(60 * MIN) }, pending: { verdict: 'accepted', createdDate: ago(MIN) } }, { now })).toEqual({ state: 'ok' });
   });
 
+  it('is not-loaded (and failing) while AWSCURRENT holds the deployment placeholder and nothing is pending', () => {
+    const facts = { current: { verdict: 'not-loaded' as const, createdDate: ago(60 * MIN) } };
+    expect(assessCredentials(facts, { now })).toMatchObject({ state: 'not-loaded', reason: expect.stringContaining('genesys-rotator bootstrap') });
+    expect(classifySecret({ createdDate: ago(60 * MIN), maxRotationDaysTag: '90', credentials: facts }, { now }).failing).toBe(true);
+  });
+
   it('is unknown when Genesys Cloud could not be asked', () => {
     expect(assessCredentials({ current: { verdict: 'unknown' } }, { now }).state).toBe('unknown');
     expect(assessCredentials({ current: { verdict: 'refused' }, pending: { verdict: 'unknown', createdDate: ago(MIN) } }, { now }).state).toBe('unknown');
