@@ -47,7 +47,8 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'endpoint-url': {
     type: 'string',
     value: 'URL',
-    description: 'Secrets Manager endpoint (default: AWS_ENDPOINT_URL_SECRETS_MANAGER, then AWS_ENDPOINT_URL)',
+    description:
+      'Endpoint for Secrets Manager, DynamoDB (the rotation ledger) and STS (default, per service: AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL_STS, then AWS_ENDPOINT_URL)',
   },
   'genesys-base-url': {
     type: 'string',
@@ -241,7 +242,7 @@ export function programHelp(commands: readonly CommandSpec[]): string {
     'Global options:',
     ...optionLines(GLOBAL_OPTIONS),
     '',
-    'Environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL, GENESYS_CLOUD_BASE_URL.',
+    'Environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, GENESYS_CLOUD_BASE_URL.',
     '',
     EXIT_CODES_HELP,
     '',
