@@ -120,10 +120,10 @@ export function minimumFor(spec: ScenarioSpec): Record<RotationStep, StepMinimum
       count: 2,
       why: "emergency: disable the target before its regenerate (its tokens die), enable it after the put; the enable's body is the regenerate's 200 OAuthClient answer",
     };
-  } else if (alternating) {
+  } else {
     create[OP.getClient] = {
       count: 1,
-      why: 'the standby\'s state before its regenerate: enable it if an emergency left it disabled (a disabled client gets no token), refuse one being deleted; no PUT when active',
+      why: 'the target\'s state before its regenerate: enable it if an emergency left it disabled (the standby after an emergency, or a client whose end-tokens attempt crashed before its enable and whose tag changed since), refuse one being deleted; no PUT when active',
     };
   }
   return {

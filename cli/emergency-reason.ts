@@ -5,6 +5,7 @@
  * spaces representable in UTF-8, and `_ . : / = + - @`. Anything else becomes a space; runs of spaces
  * collapse; the reason is shortened so that the whole value fits.
  */
+import { redactSecretLike } from '../lambdas/core/redaction';
 import { formatEmergencyTag, MAX_TAG_VALUE_LENGTH, parseEmergencyTag, sanitiseTagText } from '../lambdas/core/rotation/emergency-tag';
 
 export { MAX_TAG_VALUE_LENGTH };
@@ -16,7 +17,8 @@ export const MAX_REASON_LENGTH = MAX_TAG_VALUE_LENGTH - 'requested=2026-01-01T00
 export function sanitiseReason(reason: string | undefined): string | undefined {
   if (reason === undefined) return undefined;
   // Cut at the limit in UTF-16 units (never more characters than AWS counts); drop a surrogate half the cut left.
-  const truncated = sanitiseTagText(reason).slice(0, MAX_REASON_LENGTH).replace(/[\uD800-\uDBFF]$/, '').trim();
+  // A reason may quote what leaked: the tag, the ledger and the logs must not carry it.
+  const truncated = sanitiseTagText(redactSecretLike(reason)).slice(0, MAX_REASON_LENGTH).replace(/[\uD800-\uDBFF]$/, '').trim();
   return /[\p{L}\p{N}]/u.test(truncated) ? truncated : undefined;
 }
 

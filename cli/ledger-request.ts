@@ -11,7 +11,7 @@
 import { DynamoDBClient, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { sdkClientConfig, type SdkTimeouts } from '../lambdas/core/aws/sdk-clients';
-import { entryKey, LEDGER_KEYS, secretNameFromArn, type RequestRecord } from '../lambdas/core/ledger/record';
+import { entryKey, LEDGER_KEYS, requestPartition, secretNameFromArn, type RequestRecord } from '../lambdas/core/ledger/record';
 import { describeError } from '../lambdas/core/redaction';
 import type { ParsedValues } from './args';
 import type { SecretMeta } from './aws/managed-secrets';
@@ -45,7 +45,7 @@ export interface RotationRequest {
  */
 export function requestRecordPut(tableName: string, meta: Pick<SecretMeta, 'arn' | 'name'>, versionId: string, request: RotationRequest, requestedBy: string): PutItemCommand {
   const record: RequestRecord = {
-    secret: secretNameFromArn(meta.name),
+    secret: requestPartition(secretNameFromArn(meta.name)),
     entry: entryKey(versionId, 'request'),
     kind: 'request',
     secretArn: meta.arn,

@@ -24,6 +24,7 @@ import {
   LEDGER_TABLE_TAG,
   LEDGER_TABLE_VARIABLE,
   LEDGER_TTL_ATTRIBUTE,
+  requestPartition,
   secretNameFromArn,
   type LedgerRecord,
 } from '../lambdas/core/ledger/record';
@@ -190,21 +191,24 @@ export class Sandbox {
     const tableName = this.ledgerTableName;
     if (tableName === undefined) return [];
     const records: LedgerRecord[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const out = await this.dynamoDb.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: '#secret = :secret',
-          ExpressionAttributeNames: { '#secret': LEDGER_KEYS.partition },
-          ExpressionAttributeValues: { ':secret': { S: secretNameFromArn(secretId) } },
-          ...(startKey !== undefined ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      records.push(...(out.Items ?? []).map((item) => unmarshall(item) as LedgerRecord));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return records;
+    // Step records and request records sit in two partitions (record.ts `requestPartition`).
+    for (const partition of [secretNameFromArn(secretId), requestPartition(secretNameFromArn(secretId))]) {
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const out = await this.dynamoDb.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: '#secret = :secret',
+            ExpressionAttributeNames: { '#secret': LEDGER_KEYS.partition },
+            ExpressionAttributeValues: { ':secret': { S: partition } },
+            ...(startKey !== undefined ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        records.push(...(out.Items ?? []).map((item) => unmarshall(item) as LedgerRecord));
+        startKey = out.LastEvaluatedKey;
+      } while (startKey !== undefined);
+    }
+    return records.sort((a, b) => (a.entry < b.entry ? -1 : a.entry > b.entry ? 1 : 0));
   }
 
   /** The rotate function's environment, as the stack sets it (bindings included) plus the stand-ins' endpoints. */

@@ -47,7 +47,10 @@ export async function inspectAdmin(client: SecretsManagerClient, meta: SecretMet
   const current = currentVersionId(meta);
   const previous = versionOf(meta, AWSPREVIOUS);
   const tagged = SEEN.exec(meta.tags[BOOTSTRAP_TAG] ?? '')?.[1];
-  let seen = tagged;
+  // The tag is only a hint anyone who may tag the secret can write: it counts only for a version that
+  // is current, previous, or provably older than previous (replaced twice). A version it names that
+  // cannot be found (forged, or a load that failed after tagging) falls back to the rule below.
+  let seen = tagged === undefined ? undefined : await trustedSeen(client, meta, tagged, previous);
   let reason = `tag ${BOOTSTRAP_TAG} names version ${tagged ?? '?'} as seen by a human`;
   if (seen === undefined) {
     const versions = await listVersions(client, meta.arn, false);
@@ -58,9 +61,26 @@ export async function inspectAdmin(client: SecretsManagerClient, meta: SecretMet
       ? 'its current value was loaded by hand (written after the last rotation, or it never rotated)'
       : 'not loaded by bootstrap: its previous value may have been loaded by hand';
   }
-  const rotationsLeft = seen === undefined ? 0 : seen === current ? 2 : seen === previous ? 1 : 0;
-  return { loaded: true, seenVersionId: seen, rotationsLeft, reason };
+  const rotationsLeft = seen === undefined || seen === REPLACED ? 0 : seen === current ? 2 : seen === previous ? 1 : 0;
+  return { loaded: true, seenVersionId: seen === REPLACED ? tagged : seen, rotationsLeft, reason };
 }
+
+/**
+ * The tagged version when it is the current or previous one, or a version older than the previous one
+ * (then two rotations replaced it: `REPLACED`); undefined when the history does not hold it.
+ */
+async function trustedSeen(client: SecretsManagerClient, meta: SecretMeta, tagged: string, previous: string | undefined): Promise<string | undefined> {
+  if (tagged === currentVersionId(meta) || tagged === previous) return tagged;
+  if (previous === undefined) return undefined;
+  const versions = await listVersions(client, meta.arn, true);
+  const created = (id: string): number | undefined => versions.find((v) => v.versionId === id)?.createdDate?.getTime();
+  const taggedAt = created(tagged);
+  const previousAt = created(previous);
+  return taggedAt !== undefined && previousAt !== undefined && taggedAt < previousAt ? REPLACED : undefined;
+}
+
+/** `inspectAdmin`'s mark for a seen version that two rotations have replaced. */
+const REPLACED = 'replaced';
 
 /** Records the version a human has seen (before it is written, so a crash after the write is covered). */
 export async function markSeen(client: SecretsManagerClient, secretArn: string, versionId: string): Promise<void> {
@@ -90,7 +110,7 @@ export function typedClientOf(doc: SecretDocument, adminClientId: string | undef
   const clientId = adminClientId ?? doc.clientId;
   if (clientId === doc.clientId) return { clientId, standbyId: standby };
   if (clientId === standby) return { clientId, standbyId: doc.clientId };
-  throw new ValidationError('Invalid command line', '--admin-client-id', `one of the admin pair's clients the deployment names: ${doc.clientId} or ${standby} (got "${clientId}")`);
+  throw new ValidationError('Invalid command line', '--admin-client-id', `one of the admin pair's clients the deployment names: ${doc.clientId} or ${standby} (the value given is not repeated, in case it was a secret)`);
 }
 
 /** What keeps the standby from being the typed client's twin, or an empty list. */

@@ -5,7 +5,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ValidationError } from '../../lambdas/core/errors';
-import { LEDGER_TABLE_TAG, secretNameFromArn } from '../../lambdas/core/ledger/record';
+import { LEDGER_TABLE_TAG, requestPartition, secretNameFromArn } from '../../lambdas/core/ledger/record';
 import type { SecretMeta } from '../aws/managed-secrets';
 import { groupAttempts, type RotationAttempt } from './attempts';
 import { queryPartition } from './dynamodb';
@@ -35,6 +35,8 @@ export function noLedgerTableError(meta: Pick<SecretMeta, 'name'>): ValidationEr
 /** The secret's attempts from `table`. The partition is the secret's NAME (an ARN's suffix changes if it is re-created). */
 export async function readSecretLedger(client: DynamoDBClient, meta: Pick<SecretMeta, 'name' | 'arn'>, table: string): Promise<SecretLedger> {
   const name = secretNameFromArn(meta.name);
-  const items = await queryPartition(client, table, name);
-  return { table, attempts: groupAttempts(items.map((item) => parseLedgerItem(item, name, table))) };
+  // Step records (the rotate function's) and request records (the CLI's) sit in two partitions.
+  const steps = await queryPartition(client, table, name);
+  const requests = await queryPartition(client, table, requestPartition(name));
+  return { table, attempts: groupAttempts([...steps, ...requests].map((item) => parseLedgerItem(item, name, table))) };
 }

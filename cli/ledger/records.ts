@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { RotatorError } from '../../lambdas/core/errors';
-import { entryKey, LEDGER_STEPS, type LedgerRecord, type RequestRecord, type StepRecord } from '../../lambdas/core/ledger/record';
+import { entryKey, LEDGER_STEPS, requestPartition, type LedgerRecord, type RequestRecord, type StepRecord } from '../../lambdas/core/ledger/record';
 import { firstIssue } from '../../lambdas/core/validation';
 
 /**
@@ -87,7 +87,10 @@ export function parseLedgerItem(item: Readonly<Record<string, unknown>>, secretN
     throw new LedgerRecordError(where, field, expected);
   }
   const record = result.data;
-  if (record.secret !== secretName) throw new LedgerRecordError(where, 'secret', `the partition queried, "${secretName}"`);
+  // Each kind only in its own partition: a step record in the request partition (which operators may
+  // write) would be a forgery of the rotate function's record, and is refused, not shown.
+  const partition = record.kind === 'request' ? requestPartition(secretName) : secretName;
+  if (record.secret !== partition) throw new LedgerRecordError(where, 'secret', `"${partition}", the partition of the secret's ${record.kind === 'request' ? 'request' : 'step'} records`);
   const key = entryKey(record.versionId, record.kind === 'step' ? record.step : 'request');
   if (record.entry !== key) throw new LedgerRecordError(where, 'entry', `"${key}" (its versionId and ${record.kind === 'step' ? 'step' : 'kind'})`);
   if (record.kind === 'step' && record.failures > record.attempts) throw new LedgerRecordError(where, 'failures', `at most attempts (${record.attempts})`);

@@ -21,6 +21,19 @@ export const TAGS = {
   maxRotationDays: 'genesys-rotator:max-rotation-days',
 } as const;
 
+/**
+ * Staging labels createSecret puts on a pending version, next to AWSPENDING, to record what it did in a
+ * place only the rotate role may change (the managed secret's resource policy denies stage moves to
+ * everyone else, where tags are writable by whoever may tag the secret). finishSecret believes these,
+ * never the tag, about what this version's createSecret did. A label sits on one version at a time.
+ */
+export const VERSION_LABELS = {
+  /** createSecret bound an emergency request to this version before its regenerate. */
+  emergency: 'GENESYS_ROTATOR_EMERGENCY',
+  /** createSecret disabled the target around its regenerate: tokens issued with its credentials died. */
+  tokensEnded: 'GENESYS_ROTATOR_TOKENS_ENDED',
+} as const;
+
 /** CloudWatch namespace of every metric the rotator emits. */
 export const METRIC_NAMESPACE = 'GenesysOAuthRotator';
 /** Dimension naming the secret (its name, not its ARN). */

@@ -34,3 +34,28 @@ export function describeError(error: unknown): Record<string, unknown> {
   if (error.cause instanceof Error) out.causeName = error.cause.name;
   return out;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Secret names and API paths (`genesys-rotator/acme/crm-AbCdEf`, `/api/v2/...`) are ids, not values. */
+function isIdentifierPath(run: string): boolean {
+  return run.includes('/') && run.split('/').every((part) => part.length < 32);
+}
+
+/**
+ * Free text with every run that could be a secret or a token replaced by `[redacted]`: runs of the
+ * base64/base64url/JWT alphabet at least `minLength` long (Genesys client secrets are 16 to 22
+ * characters, GENESYS-API.md §3), except UUIDs and id paths. For text written by people (an emergency
+ * reason may quote what leaked), runs of 16+ with a digit or mixed case; for our own error messages
+ * (`minLength` 32), any run: they name fields and calls, never values, so this is only a belt.
+ */
+export function redactSecretLike(text: string, minLength: 16 | 32 = 16): string {
+  const run = new RegExp(`[A-Za-z0-9+/=_.-]{${minLength},}`, 'g');
+  return text.replace(run, (found) => {
+    if (UUID.test(found) || isIdentifierPath(found)) return found;
+    if (minLength === 32) return '[redacted]';
+    // A long word of one case and no digit is prose ("misconfiguration"); anything else may be a value.
+    const mixed = /[0-9]/.test(found) || (/[a-z]/.test(found) && /[A-Z]/.test(found));
+    return mixed ? '[redacted]' : found;
+  });
+}

@@ -110,7 +110,7 @@ export function createRotateHandler(options: RotateHandlerOptions = {}): RotateH
       engine ??= buildEngine();
       const outcome = await engine.run(deadlineMs === undefined ? request : { ...request, deadlineMs });
       result = { outcome };
-      logger.info('Rotation step succeeded', { outcome });
+      logger.info('Rotation step succeeded', { outcome: withoutReasons(outcome) });
       publishMetrics(metrics, outcome);
     } catch (error) {
       result = { error };
@@ -123,6 +123,13 @@ export function createRotateHandler(options: RotateHandlerOptions = {}): RotateH
       logger.removeKeys(['secretId', 'versionId', 'step']);
     }
   };
+}
+
+/** The outcome for the log: an emergency's reason is left out (free text: it may quote anything). */
+function withoutReasons(outcome: StepOutcome): StepOutcome {
+  if ('emergency' in outcome && typeof outcome.emergency === 'object') return { ...outcome, emergency: { ...outcome.emergency, reason: '(not logged)' } };
+  if ('emergencyRequest' in outcome && outcome.emergencyRequest !== undefined) return { ...outcome, emergencyRequest: { ...outcome.emergencyRequest, reason: '(not logged)' } };
+  return outcome;
 }
 
 /**

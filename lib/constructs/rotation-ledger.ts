@@ -15,7 +15,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { LEDGER_KEYS, LEDGER_RETENTION_VARIABLE, LEDGER_TABLE_VARIABLE, LEDGER_TTL_ATTRIBUTE } from '../../lambdas/core/ledger/record';
+import { LEDGER_KEYS, LEDGER_RETENTION_VARIABLE, LEDGER_TABLE_VARIABLE, LEDGER_TTL_ATTRIBUTE, REQUEST_PARTITION_PREFIX, requestPartition } from '../../lambdas/core/ledger/record';
 
 /**
  * Longest list of secret names the LeadingKeys condition names one by one (bytes of the JSON list).
@@ -54,6 +54,8 @@ export class RotationLedger extends Construct {
    * or `ForAllValues:StringLike` on `<prefix>*` when the names would not fit the budget.
    */
   readonly leadingKeysCondition: Record<string, Record<string, string[]>>;
+  /** The same for request records, which live in `request#<name>` partitions (record.ts `requestPartition`). */
+  readonly requestKeysCondition: Record<string, Record<string, string[]>>;
   private readonly encryptionKey: kms.IKey;
 
   constructor(scope: Construct, id: string, props: RotationLedgerProps) {
@@ -76,6 +78,7 @@ export class RotationLedger extends Construct {
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     this.leadingKeysCondition = leadingKeysCondition(props.secretNames, props.secretNamePrefix);
+    this.requestKeysCondition = leadingKeysCondition(props.secretNames.map(requestPartition), requestPartition(props.secretNamePrefix));
   }
 
   /** `ROTATION_LEDGER_TABLE` and `ROTATION_LEDGER_RETENTION_DAYS` of the rotate function. */
@@ -99,7 +102,12 @@ export class RotationLedger extends Construct {
         sid: 'WriteOwnLedgerRecords',
         actions: [...LEDGER_STEP_WRITE_ACTIONS],
         resources: [this.table.tableArn],
-        conditions: this.leadingKeysCondition,
+        conditions: {
+          ...this.leadingKeysCondition,
+          // Never a request partition, even when the name condition is a prefix wildcard.
+          'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': [`${REQUEST_PARTITION_PREFIX}*`] },
+          ...WRITE_ONLY,
+        },
       }),
     );
     role.addToPrincipalPolicy(this.keyThroughDynamoDb('UseKeyThroughDynamoDb'));
@@ -117,7 +125,8 @@ export class RotationLedger extends Construct {
       grantee,
       actions: [...LEDGER_REQUEST_WRITE_ACTIONS],
       resourceArns: [this.table.tableArn],
-      conditions: this.leadingKeysCondition,
+      // Only request partitions: an operator cannot overwrite or invent the rotate function's step records.
+      conditions: { ...this.requestKeysCondition, ...WRITE_ONLY },
     });
     return table.combine(this.keyGrant(grantee, KEY_WRITE_ACTIONS));
   }
@@ -151,6 +160,12 @@ export class RotationLedger extends Construct {
     return `dynamodb.${Stack.of(this).region}.amazonaws.com`;
   }
 }
+
+/**
+ * A writer may not read through its write: UpdateItem and PutItem return the item with `ReturnValues`
+ * (ALL_OLD, ALL_NEW, ...); only NONE (the default when absent) is allowed.
+ */
+const WRITE_ONLY = { StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] } };
 
 /** Key actions a writer needs through DynamoDB. */
 const KEY_WRITE_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'] as const;

@@ -148,7 +148,8 @@ describe('Ledger: the example stack', () => {
         Effect: 'Allow',
         Action: 'dynamodb:UpdateItem',
         Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
-        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': names } },
+        // Its secrets' step partitions only, never a request partition, and no read through ReturnValues.
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': names }, 'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': ['request#*'] }, StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] } },
       },
     ]);
     expect(keyViaDynamoDb).toEqual([
@@ -271,7 +272,11 @@ describe('Ledger: grants for readers and the CLI', () => {
         Effect: 'Allow',
         Action: 'dynamodb:PutItem',
         Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
-        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['genesys-oauth/client-0000', 'genesys-oauth/client-0001', 'genesys-oauth/prod/admin'] } },
+        // Request partitions only: the CLI cannot overwrite or invent the rotate function's step records.
+        Condition: {
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['request#genesys-oauth/client-0000', 'request#genesys-oauth/client-0001', 'request#genesys-oauth/prod/admin'] },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+        },
       },
       {
         Effect: 'Allow',
@@ -415,7 +420,7 @@ describe('Ledger: a fleet of 1,000 client secrets', () => {
 
     // Assess
     expect(ledger).toHaveLength(1);
-    expect(ledger[0]!.statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['genesys-oauth/*'] } });
+    expect(ledger[0]!.statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['genesys-oauth/*'] }, 'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': ['request#*'] }, StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] } });
     expect(JSON.stringify(ledger[0]!.statement).length).toBeLessThan(400);
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
   });

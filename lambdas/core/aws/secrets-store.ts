@@ -97,8 +97,9 @@ export class SecretsStore {
   }
 
   /** Store a value under `token`, staged AWSPENDING (createSecret). */
-  async putPending(secretId: string, token: string, secretString: string): Promise<void> {
-    await this.putVersion(secretId, token, secretString, [AWSPENDING]);
+  /** Store the pending version; `labels`: the rotator's own staging labels (contract.ts VERSION_LABELS). */
+  async putPending(secretId: string, token: string, secretString: string, labels: readonly string[] = []): Promise<void> {
+    await this.putVersion(secretId, token, secretString, [AWSPENDING, ...labels]);
   }
 
   /**

@@ -11,6 +11,10 @@
  * - sort key `entry` (S): `<versionId>#<kind>` where kind is a rotation step (`createSecret`,
  *   `setSecret`, `testSecret`, `finishSecret`) written by the rotate function, or `request`,
  *   written by the CLI when it starts a rotation (who asked, why).
+ * - request records live in their own partition, `request#<secret name>` (`requestPartition`): IAM
+ *   can scope a writer only by partition key (dynamodb:LeadingKeys), so the operators who may record
+ *   requests cannot overwrite or invent the rotate function's step records, and the rotate function
+ *   cannot write requests. Readers query both partitions.
  *
  * A step that Secrets Manager retries updates the same item (UpdateItem, `attempts` +1,
  * `firstAttemptAt` kept), so a retried step is one record with attempts > 1, never two records.
@@ -102,6 +106,14 @@ export interface RequestRecord {
 }
 
 export type LedgerRecord = StepRecord | RequestRecord;
+
+/** Prefix of the partition that holds a secret's request records. */
+export const REQUEST_PARTITION_PREFIX = 'request#';
+
+/** The partition of a secret's request records (the CLI's), apart from its step records (the rotate function's). */
+export function requestPartition(secretName: string): string {
+  return `${REQUEST_PARTITION_PREFIX}${secretName}`;
+}
 
 /** Sort key of an entry. Version ids are RotateSecret's (UUIDs): they contain no `#`. */
 export function entryKey(versionId: string, kind: LedgerEntryKind): string {

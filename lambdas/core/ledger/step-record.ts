@@ -8,6 +8,7 @@
  */
 import type { AttributeValue, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { RotatorError } from '../errors';
+import { redactSecretLike } from '../redaction';
 import type { RotationRequest, StepOutcome } from '../rotation/engine';
 import { entryKey, expiresAt, LEDGER_KEYS, LEDGER_TTL_ATTRIBUTE, secretNameFromArn, type StepRecord } from './record';
 
@@ -22,12 +23,6 @@ export interface StepAttempt {
 /** Longest error message a record keeps. */
 export const MAX_ERROR_MESSAGE_LENGTH = 500;
 
-/**
- * Runs that could be a secret or a token (base64/base64url/JWT-like, 32+ characters): replaced in a
- * recorded message even though our messages never carry values (a belt to the braces of errors.ts).
- */
-const SECRET_LIKE = /[A-Za-z0-9+/=_.-]{32,}/g;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The error fields of a record: the class name, and the message only for our own errors (they name
@@ -37,17 +32,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function recordedError(error: unknown): { readonly errorType: string; readonly errorMessage: string } {
   if (!(error instanceof Error)) return { errorType: 'NonError', errorMessage: `(a thrown ${typeof error})` };
   if (!(error instanceof RotatorError)) return { errorType: error.name, errorMessage: '(message withheld: not a rotator error; see the rotate function log)' };
-  const scrubbed = error.message.replace(SECRET_LIKE, (run) => (UUID.test(run) || isIdentifierPath(run) ? run : '[redacted]'));
+  // Runs that could be a value are replaced even though our messages never carry one (a belt to errors.ts).
+  const scrubbed = redactSecretLike(error.message, 32);
   return {
     errorType: error.name,
     errorMessage: scrubbed.length > MAX_ERROR_MESSAGE_LENGTH ? `${scrubbed.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…` : scrubbed,
   };
 }
 
-/** Secret names and API paths (`genesys-rotator/acme/crm-AbCdEf`, `/api/v2/...`) are ids, not values: kept. */
-function isIdentifierPath(run: string): boolean {
-  return run.includes('/') && run.split('/').every((part) => part.length < 32);
-}
 
 type Facts = Partial<Pick<StepRecord,
   'result' | 'targetClientId' | 'verifiedClientId' | 'organizationId' | 'currentClientId' | 'revokedClientId' | 'disabledClientIds' | 'tokensEnded' | 'emergency' | 'emergencyReason' | 'emergencyRequestedAt'>>;

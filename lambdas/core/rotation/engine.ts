@@ -27,11 +27,11 @@ import {
 } from '../errors';
 import type { RotatedEventPublisher } from '../aws/event-publisher';
 import { assertDocumentMatchesBinding, bindingFor, readBoundAdmin, type Bindings, type SecretBinding } from '../bindings';
-import { TAGS } from '../contract';
+import { TAGS, VERSION_LABELS } from '../contract';
 import { AWSCURRENT, AWSPENDING, type SecretMetadata, type SecretsStore } from '../aws/secrets-store';
 import type { AccessToken, ClientCredentials, GenesysApi } from '../genesys/types';
 import type { Log } from '../log';
-import { describeDocument, describeError } from '../redaction';
+import { describeDocument, describeError, redactSecretLike } from '../redaction';
 import type { GenesysEnvironment } from '../regions';
 import { parseSecretDocument, serializeSecretDocument, type SecretDocument } from '../secret-document';
 import type { AdminTokenCache } from './admin-tokens';
@@ -240,8 +240,8 @@ export class RotationEngine {
     if (pending?.secretString !== undefined) {
       // Someone may have written the pending version directly: it must still match the binding.
       const pendingDoc = this.checkBound(secret, parseSecretDocument(pending.secretString, `${meta.arn} (${AWSPENDING})`), AWSPENDING);
-      // A createSecret retried after its put: single end-tokens may have crashed before enabling the client again.
-      await this.enableAfterEndTokens(secret, token, pendingDoc);
+      // A createSecret retried after its put: an emergency may have crashed before enabling the client again.
+      await this.enableAfterCrash(secret, token, pendingDoc);
       log.info('createSecret: pending version already has a value; nothing to do', { secretArn: meta.arn, versionId: token });
       return { step: 'createSecret', result: 'already-created' };
     }
@@ -273,12 +273,13 @@ export class RotationEngine {
         clientId: plan.targetClientId,
         consumersInterrupted: current.strategy === 'single',
       });
-    } else if (current.strategy === 'alternating') {
-      // An emergency left the leaked client disabled while it was the standby: it is enabled before
-      // anything relies on it (the regenerate, testSecret's token). Its old tokens stay dead, and its
-      // secret is one the emergency regenerated and discarded: nobody can mint a token meanwhile.
+    } else {
+      // The target may be disabled: an emergency left the leaked client disabled while it was the
+      // standby, or an end-tokens attempt crashed after disabling it and its request is gone from the tag
+      // since (untagged, or rewritten by a new request). Either way it is enabled before anything relies
+      // on it (the regenerate, testSecret's token), whatever the tag says now. Its old tokens stay dead.
       const enabled = await enableStandbyBeforeRegenerate(genesys, withAdmin, plan.targetClientId, meta.arn);
-      if (enabled.changed) log.warn('createSecret: enabled the standby client an emergency had disabled', { secretArn: meta.arn, versionId: token, clientId: plan.targetClientId });
+      if (enabled.changed) log.warn('createSecret: enabled the target client, which was disabled', { secretArn: meta.arn, versionId: token, clientId: plan.targetClientId });
     }
 
     log.info('createSecret: regenerating client secret', {
@@ -292,7 +293,9 @@ export class RotationEngine {
       const regenerated = await withAdmin(async (adminToken) => await genesys.regenerateSecret(adminToken, plan.targetClientId));
       // From here the target's previous secret is dead: the new value must reach Secrets Manager
       // before anything else. If this put fails, the retried step regenerates again (harmless).
-      await this.storePending(meta.arn, token, serializeSecretDocument(plan.pendingDocument(regenerated.secret)), plan.targetClientId);
+      // What this createSecret did, recorded where only the rotate role may write (contract.ts VERSION_LABELS).
+      const labels = emergency === undefined ? [] : [VERSION_LABELS.emergency, ...(endTokens ? [VERSION_LABELS.tokensEnded] : [])];
+      await this.storePending(meta.arn, token, serializeSecretDocument(plan.pendingDocument(regenerated.secret)), plan.targetClientId, labels);
     } catch (error) {
       // Never leave the client disabled because the regenerate or the put failed: its tokens are dead
       // already, and the retried step disables it again.
@@ -319,9 +322,9 @@ export class RotationEngine {
   }
 
   /** PutSecretValue of the pending version; a concurrent createSecret's put becomes ConcurrentRotationError. */
-  private async storePending(secretArn: string, token: string, value: string, targetClientId: string): Promise<void> {
+  private async storePending(secretArn: string, token: string, value: string, targetClientId: string, labels: readonly string[]): Promise<void> {
     try {
-      await this.deps.store.putPending(secretArn, token, value);
+      await this.deps.store.putPending(secretArn, token, value, labels);
     } catch (error) {
       // A version's value never changes: another createSecret for this token stored its value while
       // we regenerated. Whichever regenerate came last is the live secret; testSecret tells which.
@@ -337,15 +340,12 @@ export class RotationEngine {
   }
 
   /**
-   * A retried createSecret whose version has a value: if this rotation bound an emergency that disables
-   * the target around its regenerate (plan.ts `endsTokensInCreate`), the first attempt may have crashed
-   * between its put and enabling the client again. Enable it (a read when it is active already).
+   * A retried createSecret whose version has a value: the first attempt may have disabled the target
+   * around its regenerate (an emergency) and crashed between its put and enabling it again. Enable it
+   * (a read when it is active already). Not decided by the emergency tag: whoever may tag the secret
+   * could have removed or rewritten it since, and the pending client is about to become current anyway.
    */
-  private async enableAfterEndTokens(secret: BoundSecret, token: string, pendingDoc: SecretDocument): Promise<void> {
-    const value = secret.meta.tags[TAGS.emergency];
-    if (value === undefined) return;
-    const request = parseEmergencyTag(value);
-    if (!isBoundTo(request, token) || !endsTokensInCreate(pendingDoc.strategy, request)) return;
+  private async enableAfterCrash(secret: BoundSecret, token: string, pendingDoc: SecretDocument): Promise<void> {
     // The admin pair's pending client is the disabled one: its current client enables it (adminForTest).
     const admin = await this.adminForTest(secret, pendingDoc);
     const genesys = this.deps.genesys(pendingDoc.environment);
@@ -671,7 +671,7 @@ export class RotationEngine {
     let ended: TokensEnded | undefined;
     if (emergency) {
       try {
-        ({ revokedClientId, ended } = await this.endLeakedCredentials(secret, token, current, emergencyRequest));
+        ({ revokedClientId, ended } = await this.endLeakedCredentials(secret, token, current));
       } catch (error) {
         await this.publishDespiteFailure(secret, token, current);
         throw error;
@@ -712,11 +712,13 @@ export class RotationEngine {
     secret: BoundSecret,
     token: string,
     current: SecretDocument,
-    request: HonouredEmergency,
   ): Promise<{ revokedClientId: string | undefined; ended: TokensEnded }> {
     const leaked = planDisable(current);
+    // Whether createSecret disabled the target around its regenerate: its label, never the tag (which
+    // anyone who may tag the secret can rewrite between the steps).
+    const endedInCreate = this.versionLabels(secret, token).includes(VERSION_LABELS.tokensEnded);
     if (leaked === undefined) {
-      const tokensEnded = request.endTokens === true;
+      const tokensEnded = endedInCreate;
       return { revokedClientId: undefined, ended: { disabledClientIds: tokensEnded ? [current.clientId] : [], tokensEnded } };
     }
     const admin = await this.adminAccess(secret, token, current);
@@ -735,7 +737,7 @@ export class RotationEngine {
       throw tokensNotEnded(error, [leaked], secret.meta.arn);
     }
     // createSecret disabled the new current client too, while it was the standby (plan.ts `endsTokensInCreate`).
-    return { revokedClientId, ended: { disabledClientIds: [leaked, current.clientId], tokensEnded: true } };
+    return { revokedClientId, ended: { disabledClientIds: [leaked, ...(endedInCreate ? [current.clientId] : [])], tokensEnded: true } };
   }
 
   /** The rotated event when the emergency's revoke or disable failed: sent anyway, tokens not ended; its own failure is logged. */
@@ -758,7 +760,9 @@ export class RotationEngine {
     const value = secret.meta.tags[TAGS.emergency];
     if (value === undefined) return undefined;
     const request = parseEmergencyTag(value);
-    if (isBoundTo(request, token)) return honoured(request);
+    // Both: the tag names this version (the request is still open), and this version's createSecret
+    // bound it (its label: a tag naming an in-flight version, written by hand, proves nothing).
+    if (isBoundTo(request, token) && this.versionLabels(secret, token).includes(VERSION_LABELS.emergency)) return honoured(request);
     this.deps.log.warn('finishSecret: an emergency was requested after this rotation made its new secret; it stays requested (tag kept) until a fresh rotation honours it', {
       secretArn: secret.meta.arn,
       versionId: token,
@@ -766,6 +770,11 @@ export class RotationEngine {
       emergencyBoundVersionId: request.boundVersionId ?? 'none',
     });
     return undefined;
+  }
+
+  /** The staging labels of `token` as this step's DescribeSecret saw them. */
+  private versionLabels(secret: BoundSecret, token: string): readonly string[] {
+    return secret.meta.versionIdsToStages[token] ?? [];
   }
 
   /** The rotated event (DESIGN.md §4) for `versionId`, whose document is `doc`. Never a secret. */
@@ -908,7 +917,8 @@ export class RotationEngine {
 /** The ledger's view of an emergency request. */
 function honoured(request: EmergencyRequest): HonouredEmergency {
   return {
-    reason: request.reason,
+    // A reason is free text from whoever set the tag: it may quote what leaked.
+    reason: redactSecretLike(request.reason),
     ...(request.requestedAt !== undefined ? { requestedAt: request.requestedAt.toISOString() } : {}),
     ...(request.endTokens === true ? { endTokens: true } : {}),
   };

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { entryKey, LEDGER_KEYS, LEDGER_STEPS, secretNameFromArn, type LedgerRecord, type LedgerStep, type RequestRecord, type StepRecord } from '../../../lambdas/core/ledger/record';
+import { entryKey, LEDGER_KEYS, LEDGER_STEPS, requestPartition, secretNameFromArn, type LedgerRecord, type LedgerStep, type RequestRecord, type StepRecord } from '../../../lambdas/core/ledger/record';
 
 type Dynalite = (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => Server;
 
@@ -93,6 +93,7 @@ export function rotationRecords(spec: RotationSpec): LedgerRecord[] {
   if (spec.request !== undefined) {
     const request: RequestRecord = {
       ...base,
+      secret: requestPartition(secret),
       entry: entryKey(spec.versionId, 'request'),
       kind: 'request',
       rotationKind: spec.request.rotationKind,

@@ -138,7 +138,7 @@ describe('no secret or token leaks', () => {
     expect(text).toContain('createSecret: emergency requested before this regenerate; this rotation honours it');
     expect(text).toContain('finishSecret: emergency disabled the previous client: its access tokens are refused from now on');
     expect(text).toContain('createSecret: emergency: enabled the client again');
-    expect(text).toContain('createSecret: enabled the standby client an emergency had disabled');
+    expect(text).toContain('createSecret: enabled the target client, which was disabled');
     expect(thrown.length).toBeGreaterThanOrEqual(3);
     expect(sandbox.genesys.issuedSecrets().length).toBeGreaterThan(10);
     // Admin tokens are cached across steps, so fewer tokens than secrets are issued.

@@ -168,7 +168,7 @@ describe('rotation ledger', () => {
     const { versionId } = JSON.parse(run.stdout) as { versionId: string };
     const records = await sandbox.ledgerRecords(ops.secretArn);
     expect(requestRecord(records, versionId)).toEqual({
-      secret: 'genesys-rotator/ledger/manual',
+      secret: 'request#genesys-rotator/ledger/manual',
       entry: `${versionId}#request`,
       kind: 'request',
       secretArn: ops.secretArn,

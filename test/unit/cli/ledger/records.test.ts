@@ -33,7 +33,8 @@ describe('Function: parseLedgerItem', () => {
     ['an unknown kind', { kind: 'note' }, 'kind', '"step" or "request"'],
     ['more failures than attempts', { failures: 3 }, 'failures', 'at most attempts (1)'],
     ['a sort key that disagrees with the record', { entry: 'v2#createSecret' }, 'entry', '"v1#createSecret" (its versionId and step)'],
-    ['another partition', { secret: 'other' }, 'secret', `the partition queried, "${NAME}"`],
+    ['another partition', { secret: 'other' }, 'secret', `"${NAME}", the partition of the secret's step records`],
+    ['a step record in the request partition (operators may write there)', { secret: `request#${NAME}` }, 'secret', `"${NAME}", the partition of the secret's step records`],
   ])('refuses %s with a typed error naming the field and what was expected', (_what, change, field, expected) => {
     // Act
     let caught: unknown;
