@@ -24,6 +24,7 @@ import {
   LEDGER_TABLE_TAG,
   LEDGER_TABLE_VARIABLE,
   LEDGER_TTL_ATTRIBUTE,
+  ledgerTableDefinition,
   requestPartition,
   secretNameFromArn,
   type LedgerRecord,
@@ -461,18 +462,7 @@ function overrideEnv(values: Readonly<Record<string, string>>): () => void {
 
 /** The ledger table as the stack creates it: key `secret` / `entry` (both S), on demand, TTL on `expiresAt`. */
 function createLedgerTable(aws: AwsEmulator): void {
-  aws.dynamoDb.call('CreateTable', {
-    TableName: LEDGER_TABLE_NAME,
-    KeySchema: [
-      { AttributeName: LEDGER_KEYS.partition, KeyType: 'HASH' },
-      { AttributeName: LEDGER_KEYS.sort, KeyType: 'RANGE' },
-    ],
-    AttributeDefinitions: [
-      { AttributeName: LEDGER_KEYS.partition, AttributeType: 'S' },
-      { AttributeName: LEDGER_KEYS.sort, AttributeType: 'S' },
-    ],
-    BillingMode: 'PAY_PER_REQUEST',
-  });
+  aws.dynamoDb.call('CreateTable', ledgerTableDefinition(LEDGER_TABLE_NAME));
   aws.dynamoDb.call('UpdateTimeToLive', { TableName: LEDGER_TABLE_NAME, TimeToLiveSpecification: { Enabled: true, AttributeName: LEDGER_TTL_ATTRIBUTE } });
 }
 

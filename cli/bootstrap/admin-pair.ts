@@ -15,11 +15,10 @@ import type { AccessToken, GenesysApi, OAuthClientInfo } from '../../lambdas/cor
 import { parseSecretDocument, serializeSecretDocument, validateSecretDocument, type SecretDocument } from '../../lambdas/core/secret-document';
 import { compareRoles } from '../../lambdas/core/status/role-drift';
 import { currentVersionId, listVersions, type SecretMeta } from '../aws/managed-secrets';
-import { twinName } from '../commands/pair';
+import { CLIENT_CREDENTIALS, twinOf } from '../twin';
 
 export const BOOTSTRAP_TAG = 'genesys-rotator:bootstrap';
 const SEEN = /^seen=([0-9A-Za-z-]{1,64})$/;
-const CLIENT_CREDENTIALS = 'CLIENT-CREDENTIALS';
 
 export interface AdminState {
   /** AWSCURRENT holds a secret (not the deployment's empty placeholder). */
@@ -167,23 +166,13 @@ export async function loadAdminPair(client: SecretsManagerClient, input: LoadInp
     if (input.managedClientIds.length > 0 && known.length === 0) {
       throw new RotationError(`Organisation ${org} of admin client ${clientId} holds neither the standby ${standbyId} nor any managed client of this deployment: wrong organisation? Nothing was stored or created`);
     }
-    const name = twinName(typed);
-    const existing = clients.find((c) => c.name === name && c.id !== typed.id);
-    const twin =
-      existing ??
-      (await genesys.createOAuthClient(token, {
-        name,
-        description: `Standby twin of OAuth client ${typed.id} for alternating rotation by genesys-oauth-rotator`,
-        authorizedGrantType: CLIENT_CREDENTIALS,
-        ...(typed.accessTokenValiditySeconds !== undefined ? { accessTokenValiditySeconds: typed.accessTokenValiditySeconds } : {}),
-        roleDivisions: typed.roleDivisions,
-      }));
+    const { twin, created } = await twinOf(genesys, token, typed, clients);
     return {
       kind: 'standby-missing',
       clientId,
       twin,
-      created: existing === undefined,
-      detail: `the standby ${standbyId} the deployment names does not exist in ${org}; ${existing === undefined ? 'created' : 'found'} the twin ${twin.id} ("${twin.name}"). Set organisations[].admin.alternateClientId to ${twin.id} in the deployment file, deploy, and run bootstrap again. Nothing was stored`,
+      created,
+      detail: `the standby ${standbyId} the deployment names does not exist in ${org}; ${created ? 'created' : 'found'} the twin ${twin.id} ("${twin.name}"). Set organisations[].admin.alternateClientId to ${twin.id} in the deployment file, deploy, and run bootstrap again. Nothing was stored`,
     };
   }
   const problems = parityProblems(typed, standby);

@@ -5,15 +5,15 @@
  * secret document of an alternating pair holds only the current client's secret, and the standby gets
  * its own at its first rotation.
  */
-import type { OAuthClientInfo } from '../../lambdas/core/genesys/types';
 import { stringOption, usageError, type CommandSpec, type ParsedCommand } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { GenesysAccess } from '../genesys-access';
 import type { Output } from '../io';
+import { CLIENT_CREDENTIALS, twinOf } from '../twin';
 import { chooseAdmin, readManaged } from './discover';
 
-const CLIENT_CREDENTIALS = 'CLIENT-CREDENTIALS';
+export { twinName } from '../twin';
 
 export const pairCommand: CommandSpec = {
   name: 'pair',
@@ -33,10 +33,6 @@ export const pairCommand: CommandSpec = {
   examples: ['genesys-rotator pair 55555555-5555-4555-8555-555555555555', 'genesys-rotator pair 55555555-5555-4555-8555-555555555555 --json'],
 };
 
-export function twinName(client: Pick<OAuthClientInfo, 'name' | 'id'>): string {
-  return `${client.name !== '' ? client.name : client.id} (standby twin)`;
-}
-
 export async function runPair(ctx: CliContext, parsed: ParsedCommand, out: Output): Promise<ExitCode> {
   const clientId = parsed.positionals[0] ?? '';
   const managed = await readManaged(ctx, out);
@@ -49,18 +45,7 @@ export async function runPair(ctx: CliContext, parsed: ParsedCommand, out: Outpu
   if (source?.authorizedGrantType.toUpperCase() !== CLIENT_CREDENTIALS) {
     throw usageError('<clientId>', `the id of a client-credentials OAuth client of the organisation (got "${clientId}"; list them with "discover")`);
   }
-  const name = twinName(source);
-  const existing = clients.find((c) => c.name === name && c.id !== source.id);
-  const twin =
-    existing ??
-    (await genesys.createOAuthClient(token, {
-      name,
-      description: `Standby twin of OAuth client ${source.id} for alternating rotation by genesys-oauth-rotator`,
-      authorizedGrantType: CLIENT_CREDENTIALS,
-      ...(source.accessTokenValiditySeconds !== undefined ? { accessTokenValiditySeconds: source.accessTokenValiditySeconds } : {}),
-      roleDivisions: source.roleDivisions,
-    }));
-  const created = existing === undefined;
+  const { twin, created } = await twinOf(genesys, token, source, clients);
   if (out.json) {
     out.document({ clientId: source.id, twin: { id: twin.id, name: twin.name, state: twin.state }, created, exitCode: EXIT.ok });
     return EXIT.ok;

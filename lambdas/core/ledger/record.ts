@@ -131,3 +131,22 @@ export function expiresAt(now: Date, retentionDays: number | undefined): number 
   if (retentionDays === undefined || retentionDays <= 0) return undefined;
   return Math.floor(now.getTime() / 1000) + Math.round(retentionDays * 86_400);
 }
+
+/**
+ * The table's definition as CreateTable takes it (plain data, no SDK): the key schema the stack
+ * declares (lib/constructs/rotation-ledger.ts), for the stand-ins and tests that create the table.
+ */
+export function ledgerTableDefinition(tableName: string) {
+  return {
+    TableName: tableName,
+    KeySchema: [
+      { AttributeName: LEDGER_KEYS.partition, KeyType: 'HASH' as const },
+      { AttributeName: LEDGER_KEYS.sort, KeyType: 'RANGE' as const },
+    ],
+    AttributeDefinitions: [
+      { AttributeName: LEDGER_KEYS.partition, AttributeType: 'S' as const },
+      { AttributeName: LEDGER_KEYS.sort, AttributeType: 'S' as const },
+    ],
+    BillingMode: 'PAY_PER_REQUEST' as const,
+  };
+}

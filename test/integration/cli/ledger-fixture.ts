@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { entryKey, LEDGER_KEYS, LEDGER_STEPS, requestPartition, secretNameFromArn, type LedgerRecord, type LedgerStep, type RequestRecord, type StepRecord } from '../../../lambdas/core/ledger/record';
+import { entryKey, LEDGER_STEPS, ledgerTableDefinition, requestPartition, secretNameFromArn, type LedgerRecord, type LedgerStep, type RequestRecord, type StepRecord } from '../../../lambdas/core/ledger/record';
 
 type Dynalite = (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => Server;
 
@@ -29,20 +29,7 @@ export async function startLedger(table = 'rotation-ledger'): Promise<TestLedger
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  await client.send(
-    new CreateTableCommand({
-      TableName: table,
-      KeySchema: [
-        { AttributeName: LEDGER_KEYS.partition, KeyType: 'HASH' },
-        { AttributeName: LEDGER_KEYS.sort, KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: LEDGER_KEYS.partition, AttributeType: 'S' },
-        { AttributeName: LEDGER_KEYS.sort, AttributeType: 'S' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await client.send(new CreateTableCommand(ledgerTableDefinition(table)));
   return {
     endpoint,
     table,
