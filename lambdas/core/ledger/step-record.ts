@@ -44,11 +44,6 @@ export function recordedError(error: unknown): { readonly errorType: string; rea
 type Facts = Partial<Pick<StepRecord,
   'result' | 'targetClientId' | 'verifiedClientId' | 'organizationId' | 'currentClientId' | 'revokedClientId' | 'disabledClientIds' | 'tokensEnded' | 'emergency' | 'emergencyReason' | 'emergencyRequestedAt'>>;
 
-/** What issue 14 adds to finishSecret's outcome; read when present. */
-interface FinishExtras {
-  readonly disabledClientIds?: readonly string[];
-  readonly tokensEnded?: boolean;
-}
 
 /** The facts a successful step's outcome carries (ids and the emergency, never a value). */
 export function outcomeFacts(outcome: StepOutcome): Facts {
@@ -65,16 +60,14 @@ export function outcomeFacts(outcome: StepOutcome): Facts {
   if (outcome.result === 'verified') {
     return { ...facts, verifiedClientId: outcome.clientId, organizationId: outcome.organizationId };
   }
-  if ((outcome.result === 'finished' || outcome.result === 'republished')) {
-    // Issue 14 adds these to the outcome; until then they are absent.
-    const extras = outcome as typeof outcome & FinishExtras;
+  if (outcome.result === 'finished' || outcome.result === 'republished') {
     const request = outcome.emergencyRequest;
     return {
       ...facts,
       currentClientId: outcome.clientId,
       ...(outcome.revokedClientId !== undefined ? { revokedClientId: outcome.revokedClientId } : {}),
-      ...(extras.disabledClientIds !== undefined && extras.disabledClientIds.length > 0 ? { disabledClientIds: extras.disabledClientIds } : {}),
-      ...(extras.tokensEnded !== undefined ? { tokensEnded: extras.tokensEnded } : {}),
+      ...(outcome.disabledClientIds !== undefined && outcome.disabledClientIds.length > 0 ? { disabledClientIds: outcome.disabledClientIds } : {}),
+      ...(outcome.tokensEnded !== undefined ? { tokensEnded: outcome.tokensEnded } : {}),
       ...(outcome.emergency ? { emergency: true } : {}),
       ...(request !== undefined ? { emergencyReason: request.reason, ...(request.requestedAt !== undefined ? { emergencyRequestedAt: request.requestedAt } : {}) } : {}),
     };

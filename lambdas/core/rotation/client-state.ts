@@ -51,11 +51,12 @@ export async function enableClient(genesys: GenesysApi, withAdmin: AdminCall, cl
 }
 
 /**
- * Before a standby's regenerate: an emergency left it `disabled`, so enable it (its tokens stay dead:
- * enabling never revives them). One read when it is active already. A standby that is `inactive` (being
- * deleted, GENESYS-API.md §3) is refused before anything changes: rotating consumers onto it would break them.
+ * Before a regenerate: a client left `disabled` (the standby after an emergency, or a crashed end-tokens
+ * attempt) is enabled (its tokens stay dead: enabling never revives them). One read when it is active
+ * already. A client that is `inactive` (being deleted, GENESYS-API.md §3) is refused before anything
+ * changes: rotating consumers onto it would break them.
  */
-export async function enableStandbyBeforeRegenerate(genesys: GenesysApi, withAdmin: AdminCall, clientId: string, secretArn: string): Promise<ClientStateChange> {
+export async function enableBeforeRegenerate(genesys: GenesysApi, withAdmin: AdminCall, clientId: string, secretArn: string): Promise<ClientStateChange> {
   const change = await enableClient(genesys, withAdmin, clientId);
   refuseInactive(change, clientId, secretArn);
   return change;

@@ -37,7 +37,7 @@ import { parseSecretDocument, serializeSecretDocument, type SecretDocument } fro
 import type { AdminTokenCache } from './admin-tokens';
 import { checkUsageSince } from '../status/usage-check';
 import { bindEmergency, canBindVersion, isBoundTo, parseEmergencyTag, type EmergencyRequest } from './emergency-tag';
-import { disableBeforeRegenerate, disableClient, enableClient, enableStandbyBeforeRegenerate, tokensNotEnded, type AdminCall } from './client-state';
+import { disableBeforeRegenerate, disableClient, enableClient, enableBeforeRegenerate, tokensNotEnded, type AdminCall } from './client-state';
 import { assertSafeDisable, assertSafeRegenerate, endsTokensInCreate, isRecoveryOf, isStale, planCreate, planDisable, planRecovery, type RecoveryPlan } from './plan';
 
 export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
@@ -278,7 +278,7 @@ export class RotationEngine {
       // standby, or an end-tokens attempt crashed after disabling it and its request is gone from the tag
       // since (untagged, or rewritten by a new request). Either way it is enabled before anything relies
       // on it (the regenerate, testSecret's token), whatever the tag says now. Its old tokens stay dead.
-      const enabled = await enableStandbyBeforeRegenerate(genesys, withAdmin, plan.targetClientId, meta.arn);
+      const enabled = await enableBeforeRegenerate(genesys, withAdmin, plan.targetClientId, meta.arn);
       if (enabled.changed) log.warn('createSecret: enabled the target client, which was disabled', { secretArn: meta.arn, versionId: token, clientId: plan.targetClientId });
     }
 
